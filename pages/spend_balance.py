@@ -1,0 +1,100 @@
+"""Spend balance: online vs offline spend, against budget and the online-share target."""
+
+import streamlit as st
+
+from pitwall import charts
+from pitwall import dashboard as ui
+from pitwall.metrics import ratio
+
+if ui.page_header(
+    "Spend balance",
+    needs=["spend", "campaigns", "channels"],
+    fills="Spend per campaign and day fills the charts.",
+):
+    f = ui.filters()
+    monthly = ui.view("spend_balance", f)
+    before = ui.view("spend_balance", f.previous())
+    targets = ui.view("targets", f)
+    by_channel = ui.view("spend_by_channel", f)
+
+    def online_share(df):
+        total = df["spend"].sum()
+        return df.loc[df["kind"] == "online", "spend"].sum() / total if total else None
+
+    now_t = ui.totals(monthly, ["spend", "budget"], [])
+    before_t = ui.totals(before, ["spend", "budget"], [])
+    target = targets["online_share"].iloc[-1] if len(targets) else None
+    ui.kpi_tiles(
+        [
+            ui.Tile("spend", now_t["spend"], before_t["spend"]),
+            ui.Tile(
+                "share_of_spend",
+                online_share(monthly),
+                online_share(before),
+                label="Online share",
+                help=f"Target for the last month: {'–' if target is None else f'{target:.0%}'}",
+            ),
+            ui.Tile("budget", now_t["budget"], before_t["budget"]),
+            ui.Tile(
+                "share_of_spend",
+                ratio([now_t["spend"]], [now_t["budget"]])[0],
+                ratio([before_t["spend"]], [before_t["budget"]])[0],
+                label="Spend / budget",
+                help="Spend as a share of the (prorated) budget of the period.",
+            ),
+        ]
+    )
+    if monthly["spend"].sum() == 0 and monthly["budget"].isna().all():
+        st.info(
+            "No spend or budget in this period and filter. Widen the date range or clear "
+            "the channel filter."
+        )
+    else:
+        st.subheader("Online and offline spend per month")
+        st.altair_chart(charts.monthly_spend(monthly, targets), width="stretch")
+        if not len(targets):
+            st.caption("No online-share target loaded (`targets.csv`), so no target line.")
+
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Budget vs actual per channel")
+            per_channel = by_channel.groupby(["channel", "kind"], as_index=False)[
+                ["spend", "budget"]
+            ].sum(min_count=1)
+            st.altair_chart(charts.budget_vs_actual(per_channel), width="stretch")
+        with right:
+            st.subheader("Spend vs budget per month")
+            cells = by_channel.assign(
+                variance=ratio(by_channel["spend"] - by_channel["budget"], by_channel["budget"])
+            )
+            st.altair_chart(charts.budget_variance_heatmap(cells), width="stretch")
+
+        st.subheader(f"Budget pacing, {f.end:%B %Y}")
+        pace = ui.view("pacing", f, f.end)
+        if pace["budget"].notna().any():
+            st.caption(
+                f"Spend from the 1st to {f.end:%d %b} against the budget prorated to "
+                "that day: 100 % is on pace."
+            )
+            ui.table(
+                pace[["channel", "kind", "spend_to_date", "prorated_budget", "budget", "pacing"]],
+                "pacing",
+                {
+                    "spend_to_date": "money",
+                    "prorated_budget": "money",
+                    "budget": "money",
+                    "pacing": "percent",
+                },
+            )
+        else:
+            st.caption("No budget for this month, so no pacing.")
+
+        st.subheader("Spend by channel group")
+        st.altair_chart(charts.spend_by_group(by_channel), width="stretch")
+
+        st.subheader("The numbers")
+        ui.table(monthly[["month", "kind", "spend", "budget", "share_of_spend"]], "spend-balance")
+    ui.definitions(
+        "Spend by booking date; budget prorated by days for months cut by the range; "
+        "share of spend = the kind's spend / all spend that month."
+    )

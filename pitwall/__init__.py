@@ -1,0 +1,1 @@
+"""Pitwall: a marketing analytics dashboard over a DuckDB warehouse."""

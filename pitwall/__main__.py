@@ -1,0 +1,5 @@
+import sys
+
+from pitwall.cli import main
+
+sys.exit(main())

@@ -1,0 +1,331 @@
+"""Altair charts with one look: online and offline always in the same two colours."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+KIND_COLORS = {"online": "#1b7f8c", "offline": "#e0803a"}
+KIND_SCALE = alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values()))
+TARGET_COLOR = "#2f2f2f"
+MAX_ROWS = 10_000  # the browser never gets more rows than it can draw
+MONEY = "€,.0f"
+
+
+def _data(df: pd.DataFrame) -> pd.DataFrame:
+    if len(df) > MAX_ROWS:
+        raise ValueError(f"{len(df):,} rows is too many for a chart: aggregate in SQL first")
+    return df
+
+
+def kind_color(title: str = "Kind") -> alt.Color:
+    return alt.Color("kind:N", scale=KIND_SCALE, title=title)
+
+
+def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
+    """Stacked online/offline spend per month, online share and its target on a second axis."""
+    bars = (
+        alt.Chart(_data(df))
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):O", title="Month"),
+            y=alt.Y("sum(spend):Q", title="Spend", axis=alt.Axis(format=MONEY)),
+            color=kind_color(),
+            order=alt.Order("kind:N", sort="descending"),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):O", title="Month"),
+                "kind:N",
+                alt.Tooltip("spend:Q", format=MONEY),
+                alt.Tooltip("budget:Q", format=MONEY),
+                alt.Tooltip("share_of_spend:Q", format=".1%", title="Share"),
+            ],
+        )
+    )
+    online = df[df["kind"] == "online"]
+    share = (
+        alt.Chart(_data(online))
+        .mark_line(point=True, color=KIND_COLORS["online"])
+        .encode(
+            x="yearmonth(month):O",
+            y=alt.Y(
+                "share_of_spend:Q",
+                title="Online share",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[alt.Tooltip("share_of_spend:Q", format=".1%", title="Online share")],
+        )
+    )
+    layers = [share]
+    if len(targets):
+        layers.append(
+            alt.Chart(_data(targets))
+            .mark_line(strokeDash=[6, 4], color=TARGET_COLOR)
+            .encode(
+                x="yearmonth(month):O",
+                y=alt.Y("online_share:Q", scale=alt.Scale(domain=[0, 1])),
+                tooltip=[alt.Tooltip("online_share:Q", format=".0%", title="Target")],
+            )
+        )
+    return alt.layer(bars, alt.layer(*layers)).resolve_scale(y="independent").properties(height=320)
+
+
+def budget_vs_actual(df: pd.DataFrame) -> alt.Chart:
+    """Spend and budget per channel, side by side."""
+    long = df.melt(
+        id_vars=["channel", "kind"],
+        value_vars=["spend", "budget"],
+        var_name="measure",
+        value_name="amount",
+    )
+    return (
+        alt.Chart(_data(long))
+        .mark_bar()
+        .encode(
+            y=alt.Y("channel:N", sort="-x", title=None),
+            x=alt.X("amount:Q", title="Amount", axis=alt.Axis(format=MONEY)),
+            yOffset="measure:N",
+            color=alt.Color(
+                "measure:N",
+                scale=alt.Scale(domain=["spend", "budget"], range=["#4c566a", "#c9ced6"]),
+                title=None,
+            ),
+            tooltip=["channel:N", "measure:N", alt.Tooltip("amount:Q", format=MONEY)],
+        )
+        .properties(height=alt.Step(12))
+    )
+
+
+def budget_variance_heatmap(df: pd.DataFrame) -> alt.Chart:
+    """Spend against budget per channel and month: green under, red over."""
+    return (
+        alt.Chart(_data(df))
+        .mark_rect()
+        .encode(
+            x=alt.X("yearmonth(month):O", title="Month"),
+            y=alt.Y("channel:N", title=None),
+            color=alt.Color(
+                "variance:Q",
+                title="Spend vs budget",
+                legend=alt.Legend(format="+%"),
+                scale=alt.Scale(
+                    scheme="redyellowgreen",
+                    reverse=True,
+                    domainMid=0,
+                    domain=[-0.5, 0.5],
+                    clamp=True,
+                ),
+            ),
+            tooltip=[
+                "channel:N",
+                alt.Tooltip("yearmonth(month):O", title="Month"),
+                alt.Tooltip("spend:Q", format=MONEY),
+                alt.Tooltip("budget:Q", format=MONEY),
+                alt.Tooltip("variance:Q", format="+.1%"),
+            ],
+        )
+    )
+
+
+def spend_by_group(df: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(_data(df))
+        .mark_area()
+        .encode(
+            x=alt.X("yearmonth(month):T", title="Month"),
+            y=alt.Y("sum(spend):Q", title="Spend", axis=alt.Axis(format=MONEY), stack=True),
+            color=alt.Color("channel_group:N", title="Channel group"),
+            tooltip=["channel_group:N", alt.Tooltip("sum(spend):Q", format=MONEY, title="Spend")],
+        )
+        .properties(height=260)
+    )
+
+
+def metric_bars(df: pd.DataFrame, metric: str, label: str, fmt: str) -> alt.Chart:
+    return (
+        alt.Chart(_data(df.dropna(subset=[metric])))
+        .mark_bar()
+        .encode(
+            y=alt.Y("channel:N", sort="-x", title=None),
+            x=alt.X(f"{metric}:Q", title=label, axis=alt.Axis(format=fmt)),
+            color=kind_color(),
+            tooltip=["channel:N", "kind:N", alt.Tooltip(f"{metric}:Q", format=fmt, title=label)],
+        )
+    )
+
+
+def spend_vs_revenue(df: pd.DataFrame) -> alt.LayerChart:
+    """Each channel's spend against its revenue; above the line it returns more than it costs."""
+    top = float(max(df["spend"].max(), df["revenue"].max(), 1)) if len(df) else 1.0
+    diagonal = pd.DataFrame({"spend": [0, top], "revenue": [0, top]})
+    points = (
+        alt.Chart(_data(df))
+        .mark_circle(size=120)
+        .encode(
+            x=alt.X("spend:Q", title="Spend", axis=alt.Axis(format=MONEY)),
+            y=alt.Y("revenue:Q", title="Revenue", axis=alt.Axis(format=MONEY)),
+            color=kind_color(),
+            tooltip=[
+                "channel:N",
+                alt.Tooltip("spend:Q", format=MONEY),
+                alt.Tooltip("revenue:Q", format=MONEY),
+                alt.Tooltip("roas:Q", format=".2f"),
+            ],
+        )
+    )
+    labels = points.mark_text(align="left", dx=8).encode(text="channel:N")
+    line = (
+        alt.Chart(diagonal)
+        .mark_line(strokeDash=[4, 4], color="#999")
+        .encode(x="spend:Q", y="revenue:Q")
+    )
+    return alt.layer(line, points, labels).properties(height=340)
+
+
+def pareto(df: pd.DataFrame) -> alt.LayerChart:
+    """Revenue by campaign, largest first, with the cumulative share."""
+    bars = (
+        alt.Chart(_data(df))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "campaign_name:N", sort=None, title="Campaign", axis=alt.Axis(labels=len(df) <= 30)
+            ),
+            y=alt.Y("revenue:Q", title="Revenue", axis=alt.Axis(format=MONEY)),
+            color=kind_color(),
+            tooltip=[
+                "campaign_name:N",
+                "channel:N",
+                alt.Tooltip("revenue:Q", format=MONEY),
+                alt.Tooltip("cumulative_share:Q", format=".0%", title="Cumulative"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(df)
+        .mark_line(color=TARGET_COLOR, point=True)
+        .encode(
+            x=alt.X("campaign_name:N", sort=None),
+            y=alt.Y(
+                "cumulative_share:Q",
+                title="Cumulative share",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+        )
+    )
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=320)
+
+
+def funnel_bars(df: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(_data(df)).encode(
+        y=alt.Y("stage:N", sort=alt.SortField("position"), title=None)
+    )
+    bars = base.mark_bar(color=KIND_COLORS["online"]).encode(
+        x=alt.X("leads:Q", title="Leads"),
+        tooltip=[
+            "stage:N",
+            "leads:Q",
+            "skipped:Q",
+            "dropped:Q",
+            alt.Tooltip("conversion_from_previous:Q", format=".1%", title="From previous"),
+            alt.Tooltip("conversion_from_first:Q", format=".1%", title="From first"),
+            alt.Tooltip("median_days_in_stage:Q", format=".1f", title="Median days"),
+        ],
+    )
+    text = base.mark_text(align="left", dx=4).encode(
+        x="leads:Q", text=alt.Text("conversion_from_first:Q", format=".1%")
+    )
+    return alt.layer(bars, text).properties(height=260)
+
+
+def funnel_lines(df: pd.DataFrame, by: str) -> alt.Chart:
+    return (
+        alt.Chart(_data(df))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("stage:N", sort=alt.SortField("position"), title=None),
+            y=alt.Y(
+                "conversion_from_first:Q", title="Conversion from first", axis=alt.Axis(format="%")
+            ),
+            color=alt.Color("grp:N", title=by.title()),
+            tooltip=[
+                "grp:N",
+                "stage:N",
+                "leads:Q",
+                alt.Tooltip("conversion_from_first:Q", format=".1%"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def funnel_compare(df: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(_data(df))
+        .mark_bar()
+        .encode(
+            y=alt.Y("stage:N", sort=alt.SortField("position"), title=None),
+            x=alt.X(
+                "conversion_from_first:Q", title="Conversion from first", axis=alt.Axis(format="%")
+            ),
+            yOffset="period:N",
+            color=alt.Color(
+                "period:N", title=None, scale=alt.Scale(range=[KIND_COLORS["online"], "#9fb8bd"])
+            ),
+            tooltip=[
+                "period:N",
+                "stage:N",
+                "leads:Q",
+                alt.Tooltip("conversion_from_first:Q", format=".1%"),
+            ],
+        )
+        .properties(height=alt.Step(14))
+    )
+
+
+def retention_heatmap(
+    df: pd.DataFrame, value: str = "retention_rate", fmt: str = ".0%"
+) -> alt.LayerChart:
+    """Cohort month x months since acquisition; incomplete periods are faded."""
+    base = alt.Chart(_data(df)).encode(
+        x=alt.X("period:O", title="Months since acquisition"),
+        y=alt.Y("yearmonth(cohort_month):O", title="Cohort"),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            f"{value}:Q",
+            title=None,
+            scale=alt.Scale(scheme="tealblues"),
+            legend=alt.Legend(format=fmt),
+        ),
+        opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.35)),
+        tooltip=[
+            alt.Tooltip("yearmonth(cohort_month):O", title="Cohort"),
+            "period:O",
+            "cohort_size:Q",
+            "active_customers:Q",
+            alt.Tooltip("retention_rate:Q", format=".1%"),
+            alt.Tooltip("revenue:Q", format=MONEY),
+            alt.Tooltip("complete:N", title="Complete period"),
+        ],
+    )
+    return alt.layer(cells).properties(height=alt.Step(16))
+
+
+def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -> alt.Chart:
+    return (
+        alt.Chart(_data(df))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:Q", title="Months since acquisition"),
+            y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format=fmt)),
+            color=(
+                alt.Color(f"{color}:N", scale=KIND_SCALE, title="Kind")
+                if color == "kind"
+                else alt.Color(f"{color}:N", title=None)
+            ),
+            tooltip=[f"{color}:N", "period:Q", alt.Tooltip(f"{y}:Q", format=fmt, title=title)],
+        )
+        .properties(height=300)
+    )

@@ -1,0 +1,157 @@
+"""The `python -m pitwall` command line: demo, load, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pitwall.filters import FilterError, Filters, parse_date
+from pitwall.problems import LoadError
+from pitwall.schema import KINDS
+from pitwall.views import MODES, VIEW_COLUMNS
+from pitwall.warehouse import default_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (LoadError, FilterError, FileNotFoundError, ValueError) as exc:
+        _report_error(exc)
+        return 1 if not isinstance(exc, LoadError) else 2
+    except KeyboardInterrupt:
+        print("interrupted; the warehouse is unchanged", file=sys.stderr)
+        return 130
+
+
+def _report_error(exc: Exception) -> None:
+    if isinstance(exc, LoadError):
+        print(
+            f"Load refused, nothing was changed ({len(exc.problems)} problem(s)):", file=sys.stderr
+        )
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+    else:
+        print(f"error: {exc}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pitwall", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def warehouse_arg(sp):
+        sp.add_argument(
+            "--warehouse",
+            type=Path,
+            default=None,
+            help="warehouse file (default: $PITWALL_WAREHOUSE or data/warehouse.duckdb)",
+        )
+
+    d = sub.add_parser("demo", help="build the demo warehouse")
+    warehouse_arg(d)
+    d.add_argument("--scale", type=float, default=1, help="multiply customers, leads, orders")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--end", default=None, help="data ends with the last full month before this")
+    d.set_defaults(func=cmd_demo)
+
+    ld = sub.add_parser("load", help="load a folder of table files")
+    ld.add_argument("folder", type=Path)
+    warehouse_arg(ld)
+    ld.set_defaults(func=cmd_load)
+
+    e = sub.add_parser("export", help="print the data behind a view")
+    e.add_argument("view", choices=sorted(VIEW_COLUMNS))
+    warehouse_arg(e)
+    e.add_argument("--start", help="first day, ISO date (inclusive)")
+    e.add_argument("--end", help="last day, ISO date (inclusive)")
+    e.add_argument("--channel", action="append", default=[], help="repeatable")
+    e.add_argument("--kind", choices=KINDS)
+    e.add_argument("--segment")
+    e.add_argument("--region")
+    e.add_argument("--window-days", type=float, help="funnel conversion window")
+    e.add_argument("--mode", choices=MODES, default="bounded", help="retention mode")
+    e.add_argument("--format", choices=("csv", "json"), default="csv")
+    e.set_defaults(func=cmd_export)
+    return p
+
+
+def _warehouse(args) -> Path:
+    return args.warehouse or default_path()
+
+
+def cmd_demo(args) -> int:
+    from pitwall.demo_build import build_demo
+
+    started = time.perf_counter()
+    result = build_demo(
+        _warehouse(args),
+        scale=args.scale,
+        seed=args.seed,
+        end=parse_date(args.end, "--end"),
+        progress=_print_progress,
+    )
+    print(f"Demo warehouse written to {result.warehouse} in {time.perf_counter() - started:.1f} s")
+    _print_tables(result.tables)
+    return 0
+
+
+def cmd_load(args) -> int:
+    from pitwall.load import load_folder
+
+    started = time.perf_counter()
+    report = load_folder(args.folder, _warehouse(args), progress=_print_progress)
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"Loaded into {report.warehouse} in {time.perf_counter() - started:.1f} s")
+    _print_tables(report.tables)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pitwall import views
+    from pitwall.warehouse import open_readonly
+
+    path = _warehouse(args)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {path}: run `python -m pitwall demo` or "
+            "`python -m pitwall load DIR` first"
+        )
+    f = Filters(
+        parse_date(args.start, "--start"),
+        parse_date(args.end, "--end"),
+        tuple(args.channel),
+        args.kind,
+        args.segment,
+        args.region,
+    )
+    con = open_readonly(path)
+    frame = {
+        "spend-balance": lambda: views.spend_balance(con, f),
+        "channel-roi": lambda: views.channel_roi(con, f),
+        "funnel": lambda: views.funnel(con, f, window_days=args.window_days),
+        "retention": lambda: views.retention(con, f, mode=args.mode),
+    }[args.view]()
+    out = views.export_frame(args.view, frame)
+    if args.format == "json":
+        sys.stdout.write(out.to_json(orient="records", indent=2, double_precision=10) + "\n")
+    else:
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _print_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _print_tables(tables) -> None:
+    print(f"{'table':<14}{'rows':>12}  span")
+    for r in tables.itertuples():
+        span = (
+            ""
+            if r.first is None or str(r.first) == "NaT"
+            else f"{r.first:%Y-%m-%d} .. {r.last:%Y-%m-%d}"
+        )
+        print(f"{r.table_name:<14}{r.rows:>12,}  {span}")

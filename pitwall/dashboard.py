@@ -1,0 +1,267 @@
+"""Streamlit glue shared by the router and the pages: the warehouse, cached views, the
+shared filters, page headers, KPI tiles and tables. Pages stay thin by calling these."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import runpy
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from pitwall import formatting, meta, views
+from pitwall.filters import Filters
+from pitwall.metrics import METRICS, add_totals
+from pitwall.warehouse import Warehouse, clean_leftovers, default_path
+
+_build_lock = threading.Lock()
+_filters: contextvars.ContextVar[Filters] = contextvars.ContextVar("pitwall_filters")
+
+PRESETS = {
+    "4w": "Last 4 weeks",
+    "13w": "Last 13 weeks",
+    "52w": "Last 52 weeks",
+    "qtd": "Quarter to date",
+    "ytd": "Year to date",
+    "all": "All time",
+    "custom": "Custom range",
+}
+LOAD_HINT = (
+    "Load your own with `python -m pitwall load DIR` or on the **Data** page "
+    "(one file per table, e.g. `orders.csv`)."
+)
+
+
+# --- the warehouse -------------------------------------------------------------------
+
+
+@st.cache_resource
+def warehouse() -> Warehouse:
+    return Warehouse(default_path())
+
+
+def ensure_warehouse() -> Warehouse:
+    """At first start with no warehouse, build the demo one."""
+    wh = warehouse()
+    if not wh.exists():
+        with _build_lock:
+            if not wh.exists():
+                from pitwall.demo_build import build_demo
+
+                clean_leftovers(wh.path)
+                with st.spinner("First start: building the demo warehouse (a few seconds)…"):
+                    build_demo(wh.path)
+    return wh
+
+
+def identity() -> tuple:
+    """Changes whenever a load swaps in a new warehouse: part of every cache key."""
+    st_ = warehouse().path.stat()
+    return (st_.st_ino, st_.st_mtime_ns)
+
+
+@st.cache_data(ttl=600, max_entries=512, show_spinner=False)
+def _cached(_ident: tuple, name: str, args: tuple, kwargs: tuple):
+    con = warehouse().cursor()
+    try:
+        return getattr(views, name)(con, *args, **dict(kwargs))
+    finally:
+        con.close()
+
+
+def view(name: str, *args, **kwargs):
+    """Run a function of pitwall.views on the current warehouse, cached per warehouse."""
+    return _cached(identity(), name, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def status(_ident: tuple) -> dict:
+    con = warehouse().cursor()
+    try:
+        return {
+            "info": meta.info(con),
+            "tables": meta.tables(con),
+            "loaded": set(meta.loaded_tables(con)),
+        }
+    finally:
+        con.close()
+
+
+def current_status() -> dict:
+    return status(identity())
+
+
+# --- shared filters --------------------------------------------------------------------
+
+
+def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """Date range of a preset, anchored at the latest date in the data (not today)."""
+    weeks = {"4w": 4, "13w": 13, "52w": 52}
+    if preset in weeks:
+        start = last - dt.timedelta(days=7 * weeks[preset] - 1)
+    elif preset == "qtd":
+        start = dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
+    elif preset == "ytd":
+        start = dt.date(last.year, 1, 1)
+    else:
+        start = first
+    return max(start, first), last
+
+
+def sidebar_filters() -> Filters:
+    """The shared filters, bound to the URL so a copied link reproduces the view."""
+    first, last = view("data_span")
+    if first is None:
+        first = last = dt.date.today()
+    options = view("filter_options")
+    sb = st.sidebar
+    sb.header("Filters")
+    preset = sb.selectbox(
+        "Period", list(PRESETS), index=1, format_func=PRESETS.get, key="period", bind="query-params"
+    )
+    start, end = preset_range(preset, first, last)
+    if preset == "custom":
+        picked = sb.date_input(
+            "Dates",
+            value=(start, end),
+            min_value=first,
+            max_value=last,
+            key="dates",
+            bind="query-params",
+            format="YYYY-MM-DD",
+        )
+        if isinstance(picked, Sequence) and len(picked) == 2:
+            start, end = picked
+        elif isinstance(picked, Sequence) and len(picked) == 1:
+            start = end = picked[0]
+    sb.caption(f"{start:%d %b %Y} – {end:%d %b %Y}")
+    channels = sb.multiselect(
+        "Channel",
+        options.get("channel", []),
+        key="channel",
+        bind="query-params",
+        placeholder="All channels",
+    )
+    kind = sb.segmented_control("Kind", ["online", "offline"], key="kind", bind="query-params")
+    segment = _choice(sb, "Segment", options.get("segment", []), "segment")
+    region = _choice(sb, "Region", options.get("region", []), "region")
+    f = Filters(start, end, tuple(channels), kind, segment, region)
+    _filters.set(f)
+    return f
+
+
+def _choice(container, label: str, values: list, key: str) -> str | None:
+    if not values:
+        return None
+    return container.selectbox(
+        label,
+        [None, *values],
+        key=key,
+        bind="query-params",
+        format_func=lambda v: f"All {label.lower()}s" if v is None else v,
+    )
+
+
+def filters() -> Filters:
+    """The filters the router set for this run."""
+    return _filters.get()
+
+
+# --- page furniture ------------------------------------------------------------------
+
+
+ROUTER = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _through_router() -> None:
+    """Run the router when Streamlit started a page script without it.
+
+    With a `pages/` folder beside app.py, Streamlit's first run in a fresh server process
+    (and every AppTest run) uses its legacy folder-based navigation until st.navigation is
+    called, and may start a page script directly. Running the router instead lets
+    st.navigation take over and run this page with the shared filters in place.
+    """
+    if PagesManager.uses_pages_directory:
+        runpy.run_path(str(ROUTER), run_name="__main__")
+        st.stop()
+
+
+def page_header(title: str, needs: Sequence[str] = (), fills: str = "") -> bool:
+    """Title, the demo notice, and what is missing. False when the page can't show."""
+    _through_router()
+    st.title(title)
+    s = current_status()
+    if s["info"].get("origin") == meta.DEMO:
+        st.info(
+            f"**You are looking at demo data** from a made-up supplier. {LOAD_HINT}",
+            icon=":material/science:",
+        )
+    missing = [t for t in needs if t not in s["loaded"]]
+    if missing:
+        files = ", ".join(f"`{t}.csv`" for t in missing)
+        st.warning(
+            f"This page needs {files}, which {'is' if len(missing) == 1 else 'are'} not "
+            f"loaded yet. {fills} {LOAD_HINT}",
+            icon=":material/upload_file:",
+        )
+        return False
+    return True
+
+
+@dataclass
+class Tile:
+    metric: str
+    now: object
+    before: object = None
+    label: str | None = None
+    help: str | None = None
+
+
+def kpi_tiles(tiles: Sequence[Tile], columns: int | None = None) -> None:
+    cols = st.columns(columns or len(tiles))
+    for i, t in enumerate(tiles):
+        m = METRICS[t.metric]
+        cols[i % len(cols)].metric(
+            t.label or m.label,
+            formatting.fmt(m.fmt, t.now),
+            delta=formatting.change(m.fmt, t.now, t.before),
+            delta_color="normal" if m.higher_is_better else "inverse",
+            help=t.help
+            or f"{m.description} Formula: {m.formula}. Change against the "
+            "previous period of equal length.",
+            border=True,
+        )
+
+
+def totals(frame: pd.DataFrame, measures: list[str], ratios: list[str]) -> dict:
+    return add_totals(frame, measures, ratios)
+
+
+def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) -> None:
+    """The table behind a chart, with its CSV download."""
+    config = {}
+    for col in df.columns:
+        kind = (formats or {}).get(col) or (METRICS[col].fmt if col in METRICS else None)
+        if kind:
+            label = METRICS[col].label if col in METRICS else col
+            config[col] = st.column_config.NumberColumn(
+                label, format=formatting.COLUMN_FORMATS[kind]
+            )
+    st.dataframe(df, hide_index=True, column_config=config, width="stretch")
+    st.download_button(
+        f"Download {name}.csv",
+        df.to_csv(index=False).encode(),
+        file_name=f"pitwall-{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+def definitions(text: str) -> None:
+    st.caption(f"{text} Full definitions: docs/metrics.md.")

@@ -1,0 +1,61 @@
+"""The shared filters of every view, validated once, bound to SQL as parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pitwall.schema import KINDS
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    channels: tuple[str, ...] = field(default_factory=tuple)
+    kind: str | None = None
+    segment: str | None = None
+    region: str | None = None
+
+    def __post_init__(self):
+        if self.kind is not None and self.kind not in KINDS:
+            raise FilterError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.start and self.end and self.start > self.end:
+            raise FilterError(f"the start date {self.start} is after the end date {self.end}")
+
+    def params(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "channels": list(self.channels) or None,
+            "kind": self.kind,
+            "segment": self.segment,
+            "region": self.region,
+        }
+
+    def previous(self) -> Filters:
+        """The period of equal length just before this one (for KPI deltas)."""
+        if not (self.start and self.end):
+            raise FilterError("a previous period needs both a start and an end date")
+        days = (self.end - self.start).days + 1
+        return Filters(
+            self.start - dt.timedelta(days=days),
+            self.start - dt.timedelta(days=1),
+            self.channels,
+            self.kind,
+            self.segment,
+            self.region,
+        )
+
+
+def parse_date(text: str | None, what: str = "date") -> dt.date | None:
+    if text in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise FilterError(f"{what} must be an ISO date like 2025-03-14, not {text!r}") from None

@@ -1,0 +1,219 @@
+"""Every metric Pitwall shows, defined once: name, label, format, formula and meaning.
+
+SQL returns additive base measures (spend, revenue, leads, ...); the ratios are derived
+here, so a page, an export and the report can never disagree on a formula. A ratio with a
+zero or missing denominator is empty (null), never infinity or zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+def ratio(numerator, denominator) -> pd.Series:
+    num = pd.Series(numerator, dtype="float64")
+    den = pd.Series(denominator, dtype="float64", index=num.index)
+    out = num / den.where(den != 0)
+    return out.where(np.isfinite(out))
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    fmt: str  # money | count | ratio | percent | days
+    formula: str
+    description: str
+    higher_is_better: bool = True
+    compute: Callable[[pd.DataFrame], pd.Series] | None = None  # for derived metrics
+
+
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric(
+            "spend",
+            "Spend",
+            "money",
+            "sum of spend.amount",
+            "Actual cost booked in the date range.",
+            higher_is_better=False,
+        ),
+        Metric(
+            "budget",
+            "Budget",
+            "money",
+            "sum of budgets.amount, prorated by days in range",
+            "Planned spend; a month cut by the date range counts the share of its days inside.",
+        ),
+        Metric(
+            "share_of_spend",
+            "Share of spend",
+            "percent",
+            "spend of the kind / all spend that month",
+            "The kind's share of the month's spend.",
+            compute=lambda d: ratio(d["spend"], d["month_spend"]),
+        ),
+        Metric(
+            "revenue",
+            "Revenue",
+            "money",
+            "sum of orders.revenue credited to the channel",
+            "Revenue of orders in range whose last-touch campaign belongs to the channel.",
+        ),
+        Metric(
+            "roas",
+            "ROAS",
+            "ratio",
+            "revenue / spend",
+            "Return on ad spend: revenue per euro spent.",
+            compute=lambda d: ratio(d["revenue"], d["spend"]),
+        ),
+        Metric(
+            "roi",
+            "ROI",
+            "percent",
+            "(revenue - spend) / spend",
+            "Return on investment: what each euro spent earned back on top of itself.",
+            compute=lambda d: ratio(d["revenue"] - d["spend"], d["spend"]),
+        ),
+        Metric(
+            "gross_margin",
+            "Gross margin",
+            "money",
+            "sum of orders.gross_margin",
+            "Gross margin of the credited orders (when margins are loaded).",
+        ),
+        Metric(
+            "margin_roi",
+            "Margin ROI",
+            "percent",
+            "(gross_margin - spend) / spend",
+            "ROI on gross margin instead of revenue; empty when no margin is loaded.",
+            compute=lambda d: ratio(d["gross_margin"] - d["spend"], d["spend"]),
+        ),
+        Metric(
+            "leads",
+            "Leads",
+            "count",
+            "count of leads created in range",
+            "Leads created in the date range by the channel's campaigns.",
+        ),
+        Metric(
+            "cpl",
+            "Cost per lead",
+            "money",
+            "spend / leads",
+            "What one lead cost.",
+            higher_is_better=False,
+            compute=lambda d: ratio(d["spend"], d["leads"]),
+        ),
+        Metric(
+            "new_customers",
+            "New customers",
+            "count",
+            "customers acquired in range",
+            "Customers acquired in the date range by the channel's campaigns.",
+        ),
+        Metric(
+            "cac",
+            "CAC",
+            "money",
+            "spend / new_customers",
+            "Customer acquisition cost: spend per new customer.",
+            higher_is_better=False,
+            compute=lambda d: ratio(d["spend"], d["new_customers"]),
+        ),
+        Metric(
+            "conversion_from_previous",
+            "Conversion from previous",
+            "percent",
+            "leads(stage) / leads(previous stage)",
+            "Share of the previous stage's leads that got at least this far.",
+        ),
+        Metric(
+            "conversion_from_first",
+            "Conversion from first",
+            "percent",
+            "leads(stage) / leads(first stage)",
+            "Share of all leads that got at least this far.",
+        ),
+        Metric(
+            "dropped",
+            "Dropped",
+            "count",
+            "leads(stage) - leads(next stage)",
+            "Leads whose furthest stage is this one (0 at the last stage).",
+            higher_is_better=False,
+        ),
+        Metric(
+            "skipped",
+            "Skipped",
+            "count",
+            "leads past the stage that never entered it",
+            "The elevator effect: leads that jumped over this stage.",
+        ),
+        Metric(
+            "median_days_in_stage",
+            "Median days in stage",
+            "days",
+            "median of days from entering the stage to entering the next stage reached",
+            "Over leads that entered the stage and later entered another.",
+            higher_is_better=False,
+        ),
+        Metric(
+            "cohort_size",
+            "Cohort size",
+            "count",
+            "customers acquired in the cohort month",
+            "Customers whose acquisition (or first order) falls in the cohort month.",
+        ),
+        Metric(
+            "active_customers",
+            "Active customers",
+            "count",
+            "cohort customers with an order in period k (or later, in 'on or after' mode)",
+            "Any order row counts, whatever its amount.",
+        ),
+        Metric(
+            "retention_rate",
+            "Retention",
+            "percent",
+            "active_customers / cohort_size",
+            "Share of the cohort active in the period.",
+            compute=lambda d: ratio(d["active_customers"], d["cohort_size"]),
+        ),
+    )
+}
+
+
+def derive(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Add the derived metrics `names` to a frame that holds their base measures."""
+    out = frame.copy()
+    for name in names:
+        out[name] = METRICS[name].compute(out)
+    return out
+
+
+def derive_funnel(frame: pd.DataFrame) -> pd.DataFrame:
+    """Conversion and drop-off per stage; `frame` is ordered by group and position."""
+    out = frame.copy()
+    by = out.groupby("grp", sort=False)["leads"]
+    previous = by.shift(1)
+    following = by.shift(-1)
+    first = by.transform("first")
+    out["conversion_from_previous"] = ratio(out["leads"], previous)
+    out["conversion_from_first"] = ratio(out["leads"], first)
+    out["dropped"] = (out["leads"] - following.fillna(out["leads"])).astype("int64")
+    return out
+
+
+def add_totals(frame: pd.DataFrame, measures: list[str], ratios: list[str]) -> dict:
+    """One KPI row: additive measures summed, ratios recomputed from the sums."""
+    sums = {m: frame[m].sum(min_count=1) if m in frame else np.nan for m in measures}
+    row = pd.DataFrame([sums])
+    return derive(row, ratios).iloc[0].to_dict()

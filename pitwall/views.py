@@ -1,0 +1,138 @@
+"""The four views: what pages, exports and the report show. One function per view.
+
+Each returns the contract's columns (VIEW_COLUMNS) first, then any extra columns a page
+uses; the export keeps only the contract's.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pitwall import queries
+from pitwall.filters import Filters
+from pitwall.metrics import derive, derive_funnel, ratio
+
+VIEW_COLUMNS = {
+    "spend-balance": ["month", "kind", "spend", "budget", "share_of_spend"],
+    "channel-roi": [
+        "channel",
+        "kind",
+        "spend",
+        "revenue",
+        "roas",
+        "roi",
+        "leads",
+        "cpl",
+        "new_customers",
+        "cac",
+    ],
+    "funnel": [
+        "stage",
+        "position",
+        "leads",
+        "conversion_from_previous",
+        "conversion_from_first",
+        "dropped",
+        "skipped",
+        "median_days_in_stage",
+    ],
+    "retention": [
+        "cohort_month",
+        "period",
+        "cohort_size",
+        "active_customers",
+        "retention_rate",
+        "revenue",
+    ],
+}
+ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]
+ROI_MEASURES = ["spend", "revenue", "gross_margin", "orders", "leads", "new_customers"]
+MODES = ("bounded", "unbounded")
+
+
+def spend_balance(con, f: Filters) -> pd.DataFrame:
+    df = queries.run(con, "spend_balance/monthly", f.params())
+    return derive(df, ["share_of_spend"])
+
+
+def channel_roi(con, f: Filters, by: str = "channel") -> pd.DataFrame:
+    """ROI per channel (by='channel') or per campaign (by='campaign')."""
+    df = queries.run(con, "channel_roi/by_campaign", f.params())
+    if by == "channel":
+        keys = ["channel", "kind", "channel_group"]
+        df = df.groupby(keys, as_index=False, sort=True, dropna=False)[ROI_MEASURES].sum(
+            min_count=1
+        )
+        df["gross_margin"] = df["gross_margin"].astype("float64")
+        for col in ("spend", "revenue"):
+            df[col] = df[col].fillna(0.0)
+    elif by != "campaign":
+        raise ValueError(f"by must be 'channel' or 'campaign', not {by!r}")
+    return derive(df, ROI_RATIOS)
+
+
+def funnel(
+    con, f: Filters, window_days: float | None = None, breakdown: str | None = None
+) -> pd.DataFrame:
+    if window_days is not None and window_days < 0:
+        raise ValueError("the conversion window must be 0 days or more")
+    params = f.params() | {"window_days": window_days}
+    df = queries.run(con, "funnel/stages", params, group=breakdown)
+    return derive_funnel(df)
+
+
+def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = None) -> pd.DataFrame:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    df = queries.run(con, "cohorts/retention", f.params(), group=breakdown)
+    df["active_customers"] = df[f"active_{mode}"]
+    return derive(df, ["retention_rate"])
+
+
+def export_frame(view: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The contract's columns, months written as YYYY-MM."""
+    out = df[VIEW_COLUMNS[view]].copy()
+    for col in ("month", "cohort_month"):
+        if col in out:
+            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m")
+    return out
+
+
+# --- supporting queries the pages (and the report) use beside the four views ---
+
+
+def spend_by_channel(con, f: Filters) -> pd.DataFrame:
+    return queries.run(con, "spend_balance/by_channel", f.params())
+
+
+def targets(con, f: Filters) -> pd.DataFrame:
+    return queries.run(con, "spend_balance/targets", f.params())
+
+
+def pacing(con, f: Filters, asof) -> pd.DataFrame:
+    """Budget pacing per channel for the month of `asof`, up to that day."""
+    df = queries.run(con, "spend_balance/pacing", f.params() | {"asof": asof})
+    df["prorated_budget"] = df["budget"] * df["days_elapsed"] / df["days_in_month"]
+    df["pacing"] = ratio(df["spend_to_date"], df["prorated_budget"])
+    return df
+
+
+def unattributed(con, f: Filters) -> dict:
+    return queries.run(con, "channel_roi/unattributed", f.params()).iloc[0].to_dict()
+
+
+def data_span(con) -> tuple:
+    row = queries.run(con, "common/data_span").iloc[0]
+    return (
+        None if pd.isna(row.first_day) else row.first_day.date(),
+        None if pd.isna(row.last_day) else row.last_day.date(),
+    )
+
+
+def filter_options(con) -> dict[str, list]:
+    df = queries.run(con, "common/filter_options")
+    return {k: g["value"].tolist() for k, g in df.groupby("filter")}
+
+
+def health(con, stuck_days: int = 90) -> pd.DataFrame:
+    return queries.run(con, "data/health", {"stuck_days": stuck_days})

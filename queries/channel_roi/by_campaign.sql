@@ -1,0 +1,72 @@
+-- Question: what does each campaign cost and return in the date range?
+-- Grain: one row per campaign with any spend, attributed revenue, lead or new customer.
+-- Attribution: last touch (orders.campaign_id).
+-- Parameters: $start, $end (DATE, inclusive, NULL = open), $channels (VARCHAR[] or NULL),
+--             $kind, $segment, $region (VARCHAR or NULL; segment and region select campaigns).
+-- Columns: channel, kind, channel_group, campaign_id, campaign_name, spend, revenue,
+--          gross_margin, orders, leads, new_customers.
+WITH cc AS (
+    SELECT *
+    FROM campaign_channels
+    WHERE ($channels IS NULL OR list_contains($channels, channel))
+      AND ($kind IS NULL OR kind = $kind)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+),
+
+spent AS (
+    SELECT campaign_id, sum(amount) AS spend
+    FROM spend
+    WHERE ($start IS NULL OR date >= $start) AND ($end IS NULL OR date <= $end)
+    GROUP BY campaign_id
+),
+
+credited AS (
+    SELECT
+        campaign_id,
+        sum(revenue) AS revenue,
+        sum(gross_margin) AS gross_margin,
+        count(*) AS orders
+    FROM orders
+    WHERE campaign_id IS NOT NULL
+      AND ($start IS NULL OR ordered_at >= $start)
+      AND ($end IS NULL OR ordered_at < CAST($end AS DATE) + INTERVAL 1 DAY)
+    GROUP BY campaign_id
+),
+
+created AS (
+    SELECT campaign_id, count(*) AS leads
+    FROM lead_facts
+    WHERE ($start IS NULL OR created_at >= $start)
+      AND ($end IS NULL OR created_at < CAST($end AS DATE) + INTERVAL 1 DAY)
+    GROUP BY campaign_id
+),
+
+acquired AS (
+    SELECT campaign_id, count(*) AS new_customers
+    FROM customer_facts
+    WHERE ($start IS NULL OR acquired_at >= $start)
+      AND ($end IS NULL OR acquired_at < CAST($end AS DATE) + INTERVAL 1 DAY)
+    GROUP BY campaign_id
+)
+
+SELECT
+    cc.channel,
+    cc.kind,
+    cc.channel_group,
+    cc.campaign_id,
+    cc.campaign_name,
+    coalesce(s.spend, 0) AS spend,
+    coalesce(r.revenue, 0) AS revenue,
+    r.gross_margin,
+    coalesce(r.orders, 0) AS orders,
+    coalesce(l.leads, 0) AS leads,
+    coalesce(a.new_customers, 0) AS new_customers
+FROM cc
+LEFT JOIN spent AS s ON cc.campaign_id = s.campaign_id
+LEFT JOIN credited AS r ON cc.campaign_id = r.campaign_id
+LEFT JOIN created AS l ON cc.campaign_id = l.campaign_id
+LEFT JOIN acquired AS a ON cc.campaign_id = a.campaign_id
+WHERE s.campaign_id IS NOT NULL OR r.campaign_id IS NOT NULL
+   OR l.campaign_id IS NOT NULL OR a.campaign_id IS NOT NULL
+ORDER BY cc.channel, cc.campaign_id;
