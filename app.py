@@ -13,14 +13,13 @@ pages = [
         "pages/spend_balance.py",
         title="Spend balance",
         icon=":material/balance:",
-        url_path="spend",
         default=True,
     ),
-    st.Page(
-        "pages/channel_roi.py", title="Channel ROI", icon=":material/trending_up:", url_path="roi"
-    ),
-    st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel"),
-    st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:", url_path="cohorts"),
-    st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+    st.Page("pages/channel_roi.py", title="Channel ROI", icon=":material/trending_up:"),
+    st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
+    st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:"),
+    st.Page("pages/data.py", title="Data", icon=":material/database:"),
 ]
+# URL paths are the file names (Streamlit's default), so a deep link also resolves on a fresh
+# server's first run, before st.navigation has replaced the legacy pages/ navigation.
 st.navigation(pages).run()

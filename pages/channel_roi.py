@@ -42,11 +42,11 @@ if ui.page_header(
         with left:
             st.subheader("Cost per lead")
             st.altair_chart(
-                charts.metric_bars(roi, "cpl", "Cost per lead", "€,.0f"), width="stretch"
+                charts.metric_bars(roi, "cpl", "Cost per lead", "money"), width="stretch"
             )
         with right:
             st.subheader("Customer acquisition cost")
-            st.altair_chart(charts.metric_bars(roi, "cac", "CAC", "€,.0f"), width="stretch")
+            st.altair_chart(charts.metric_bars(roi, "cac", "CAC", "money"), width="stretch")
 
         st.subheader("Channels")
         columns = [

@@ -62,7 +62,7 @@ if ui.page_header("Cohorts", needs=["orders"]):
         st.altair_chart(charts.retention_heatmap(cohorts), width="stretch")
         st.caption("Faded cells are periods not yet complete.")
         st.subheader("Revenue by cohort and month")
-        st.altair_chart(charts.retention_heatmap(cohorts, "revenue", "€,.0f"), width="stretch")
+        st.altair_chart(charts.retention_heatmap(cohorts, "revenue", "money"), width="stretch")
 
         per_customer = cohorts.assign(
             cumulative=cohorts.groupby("cohort_month")["revenue"].cumsum() / cohorts["cohort_size"],
@@ -70,7 +70,7 @@ if ui.page_header("Cohorts", needs=["orders"]):
         )
         st.subheader("Cumulative revenue per customer")
         st.altair_chart(
-            charts.curves(per_customer, "cumulative", "Revenue per customer", "€,.0f"),
+            charts.curves(per_customer, "cumulative", "Revenue per customer", "money"),
             width="stretch",
         )
         if split:

@@ -9,7 +9,20 @@ KIND_COLORS = {"online": "#1b7f8c", "offline": "#e0803a"}
 KIND_SCALE = alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values()))
 TARGET_COLOR = "#2f2f2f"
 MAX_ROWS = 10_000  # the browser never gets more rows than it can draw
-MONEY = "€,.0f"
+MONEY = ",.0f"  # d3-format has no euro prefix: axes add it with money_axis, tooltips say (€)
+
+
+def money_axis(title: str) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr="'€' + format(datum.value, '~s')")
+
+
+def axis(title: str, fmt: str) -> alt.Axis:
+    """fmt is a d3 format, or "money" for euros."""
+    return money_axis(title) if fmt == "money" else alt.Axis(title=title, format=fmt)
+
+
+def tip_format(fmt: str) -> str:
+    return MONEY if fmt == "money" else fmt
 
 
 def _data(df: pd.DataFrame) -> pd.DataFrame:
@@ -29,14 +42,14 @@ def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):O", title="Month"),
-            y=alt.Y("sum(spend):Q", title="Spend", axis=alt.Axis(format=MONEY)),
+            y=alt.Y("sum(spend):Q", axis=money_axis("Spend")),
             color=kind_color(),
             order=alt.Order("kind:N", sort="descending"),
             tooltip=[
                 alt.Tooltip("yearmonth(month):O", title="Month"),
                 "kind:N",
-                alt.Tooltip("spend:Q", format=MONEY),
-                alt.Tooltip("budget:Q", format=MONEY),
+                alt.Tooltip("spend:Q", format=MONEY, title="Spend (€)"),
+                alt.Tooltip("budget:Q", format=MONEY, title="Budget (€)"),
                 alt.Tooltip("share_of_spend:Q", format=".1%", title="Share"),
             ],
         )
@@ -83,14 +96,18 @@ def budget_vs_actual(df: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("channel:N", sort="-x", title=None),
-            x=alt.X("amount:Q", title="Amount", axis=alt.Axis(format=MONEY)),
+            x=alt.X("amount:Q", axis=money_axis("Amount")),
             yOffset="measure:N",
             color=alt.Color(
                 "measure:N",
                 scale=alt.Scale(domain=["spend", "budget"], range=["#4c566a", "#c9ced6"]),
                 title=None,
             ),
-            tooltip=["channel:N", "measure:N", alt.Tooltip("amount:Q", format=MONEY)],
+            tooltip=[
+                "channel:N",
+                "measure:N",
+                alt.Tooltip("amount:Q", format=MONEY, title="Amount (€)"),
+            ],
         )
         .properties(height=alt.Step(12))
     )
@@ -119,8 +136,8 @@ def budget_variance_heatmap(df: pd.DataFrame) -> alt.Chart:
             tooltip=[
                 "channel:N",
                 alt.Tooltip("yearmonth(month):O", title="Month"),
-                alt.Tooltip("spend:Q", format=MONEY),
-                alt.Tooltip("budget:Q", format=MONEY),
+                alt.Tooltip("spend:Q", format=MONEY, title="Spend (€)"),
+                alt.Tooltip("budget:Q", format=MONEY, title="Budget (€)"),
                 alt.Tooltip("variance:Q", format="+.1%"),
             ],
         )
@@ -133,9 +150,12 @@ def spend_by_group(df: pd.DataFrame) -> alt.Chart:
         .mark_area()
         .encode(
             x=alt.X("yearmonth(month):T", title="Month"),
-            y=alt.Y("sum(spend):Q", title="Spend", axis=alt.Axis(format=MONEY), stack=True),
+            y=alt.Y("sum(spend):Q", axis=money_axis("Spend"), stack=True),
             color=alt.Color("channel_group:N", title="Channel group"),
-            tooltip=["channel_group:N", alt.Tooltip("sum(spend):Q", format=MONEY, title="Spend")],
+            tooltip=[
+                "channel_group:N",
+                alt.Tooltip("sum(spend):Q", format=MONEY, title="Spend (€)"),
+            ],
         )
         .properties(height=260)
     )
@@ -147,9 +167,13 @@ def metric_bars(df: pd.DataFrame, metric: str, label: str, fmt: str) -> alt.Char
         .mark_bar()
         .encode(
             y=alt.Y("channel:N", sort="-x", title=None),
-            x=alt.X(f"{metric}:Q", title=label, axis=alt.Axis(format=fmt)),
+            x=alt.X(f"{metric}:Q", axis=axis(label, fmt)),
             color=kind_color(),
-            tooltip=["channel:N", "kind:N", alt.Tooltip(f"{metric}:Q", format=fmt, title=label)],
+            tooltip=[
+                "channel:N",
+                "kind:N",
+                alt.Tooltip(f"{metric}:Q", format=tip_format(fmt), title=label),
+            ],
         )
     )
 
@@ -162,13 +186,13 @@ def spend_vs_revenue(df: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(_data(df))
         .mark_circle(size=120)
         .encode(
-            x=alt.X("spend:Q", title="Spend", axis=alt.Axis(format=MONEY)),
-            y=alt.Y("revenue:Q", title="Revenue", axis=alt.Axis(format=MONEY)),
+            x=alt.X("spend:Q", axis=money_axis("Spend")),
+            y=alt.Y("revenue:Q", axis=money_axis("Revenue")),
             color=kind_color(),
             tooltip=[
                 "channel:N",
-                alt.Tooltip("spend:Q", format=MONEY),
-                alt.Tooltip("revenue:Q", format=MONEY),
+                alt.Tooltip("spend:Q", format=MONEY, title="Spend (€)"),
+                alt.Tooltip("revenue:Q", format=MONEY, title="Revenue (€)"),
                 alt.Tooltip("roas:Q", format=".2f"),
             ],
         )
@@ -191,12 +215,12 @@ def pareto(df: pd.DataFrame) -> alt.LayerChart:
             x=alt.X(
                 "campaign_name:N", sort=None, title="Campaign", axis=alt.Axis(labels=len(df) <= 30)
             ),
-            y=alt.Y("revenue:Q", title="Revenue", axis=alt.Axis(format=MONEY)),
+            y=alt.Y("revenue:Q", axis=money_axis("Revenue")),
             color=kind_color(),
             tooltip=[
                 "campaign_name:N",
                 "channel:N",
-                alt.Tooltip("revenue:Q", format=MONEY),
+                alt.Tooltip("revenue:Q", format=MONEY, title="Revenue (€)"),
                 alt.Tooltip("cumulative_share:Q", format=".0%", title="Cumulative"),
             ],
         )
@@ -297,7 +321,7 @@ def retention_heatmap(
             f"{value}:Q",
             title=None,
             scale=alt.Scale(scheme="tealblues"),
-            legend=alt.Legend(format=fmt),
+            legend=alt.Legend(format=tip_format(fmt)),
         ),
         opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.35)),
         tooltip=[
@@ -306,7 +330,7 @@ def retention_heatmap(
             "cohort_size:Q",
             "active_customers:Q",
             alt.Tooltip("retention_rate:Q", format=".1%"),
-            alt.Tooltip("revenue:Q", format=MONEY),
+            alt.Tooltip("revenue:Q", format=MONEY, title="Revenue (€)"),
             alt.Tooltip("complete:N", title="Complete period"),
         ],
     )
@@ -319,13 +343,17 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
         .mark_line(point=True)
         .encode(
             x=alt.X("period:Q", title="Months since acquisition"),
-            y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format=fmt)),
+            y=alt.Y(f"{y}:Q", axis=axis(title, fmt)),
             color=(
                 alt.Color(f"{color}:N", scale=KIND_SCALE, title="Kind")
                 if color == "kind"
                 else alt.Color(f"{color}:N", title=None)
             ),
-            tooltip=[f"{color}:N", "period:Q", alt.Tooltip(f"{y}:Q", format=fmt, title=title)],
+            tooltip=[
+                f"{color}:N",
+                "period:Q",
+                alt.Tooltip(f"{y}:Q", format=tip_format(fmt), title=title),
+            ],
         )
         .properties(height=300)
     )

@@ -23,15 +23,16 @@ from pitwall.warehouse import Warehouse, clean_leftovers, default_path
 _build_lock = threading.Lock()
 _filters: contextvars.ContextVar[Filters] = contextvars.ContextVar("pitwall_filters")
 
-PRESETS = {
-    "4w": "Last 4 weeks",
-    "13w": "Last 13 weeks",
-    "52w": "Last 52 weeks",
-    "qtd": "Quarter to date",
-    "ytd": "Year to date",
-    "all": "All time",
-    "custom": "Custom range",
-}
+# The URL carries a preset by its label (?period=Last+4+weeks), as Streamlit binds options.
+PRESETS = (
+    "Last 4 weeks",
+    "Last 13 weeks",
+    "Last 52 weeks",
+    "Quarter to date",
+    "Year to date",
+    "All time",
+    "Custom range",
+)
 LOAD_HINT = (
     "Load your own with `python -m pitwall load DIR` or on the **Data** page "
     "(one file per table, e.g. `orders.csv`)."
@@ -102,12 +103,12 @@ def current_status() -> dict:
 
 def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     """Date range of a preset, anchored at the latest date in the data (not today)."""
-    weeks = {"4w": 4, "13w": 13, "52w": 52}
+    weeks = {"Last 4 weeks": 4, "Last 13 weeks": 13, "Last 52 weeks": 52}
     if preset in weeks:
         start = last - dt.timedelta(days=7 * weeks[preset] - 1)
-    elif preset == "qtd":
+    elif preset == "Quarter to date":
         start = dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
-    elif preset == "ytd":
+    elif preset == "Year to date":
         start = dt.date(last.year, 1, 1)
     else:
         start = first
@@ -122,11 +123,9 @@ def sidebar_filters() -> Filters:
     options = view("filter_options")
     sb = st.sidebar
     sb.header("Filters")
-    preset = sb.selectbox(
-        "Period", list(PRESETS), index=1, format_func=PRESETS.get, key="period", bind="query-params"
-    )
+    preset = sb.selectbox("Period", PRESETS, index=1, key="period", bind="query-params")
     start, end = preset_range(preset, first, last)
-    if preset == "custom":
+    if preset == "Custom range":
         picked = sb.date_input(
             "Dates",
             value=(start, end),
@@ -248,11 +247,13 @@ def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) ->
     config = {}
     for col in df.columns:
         kind = (formats or {}).get(col) or (METRICS[col].fmt if col in METRICS else None)
+        label = METRICS[col].label if col in METRICS else col.replace("_", " ").capitalize()
         if kind:
-            label = METRICS[col].label if col in METRICS else col
             config[col] = st.column_config.NumberColumn(
                 label, format=formatting.COLUMN_FORMATS[kind]
             )
+        else:
+            config[col] = st.column_config.Column(label)
     st.dataframe(df, hide_index=True, column_config=config, width="stretch")
     st.download_button(
         f"Download {name}.csv",

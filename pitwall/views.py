@@ -92,6 +92,8 @@ def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = No
 def export_frame(view: str, df: pd.DataFrame) -> pd.DataFrame:
     """The contract's columns, months written as YYYY-MM."""
     out = df[VIEW_COLUMNS[view]].copy()
+    floats = out.select_dtypes("float").columns
+    out[floats] = out[floats].round(6)  # drop binary noise like 57185.83000000001
     for col in ("month", "cohort_month"):
         if col in out:
             out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m")
