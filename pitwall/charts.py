@@ -342,7 +342,7 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
         alt.Chart(_data(df))
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:Q", title="Months since acquisition"),
+            x=alt.X("period:Q", title="Months since acquisition", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y(f"{y}:Q", axis=axis(title, fmt)),
             color=(
                 alt.Color(f"{color}:N", scale=KIND_SCALE, title="Kind")

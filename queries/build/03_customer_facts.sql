@@ -1,7 +1,8 @@
 -- Build: one row per customer with acquisition date, cohort and acquisition channel.
 -- Customers missing from `customers` (or all of them, when it is not loaded) are derived
 -- from their orders: acquired at their first order, by that order's campaign.
--- A listed customer without acquired_at takes the date of their first order.
+-- A listed customer without acquired_at takes the date of their first order, and that
+-- order's campaign too unless `customers` names one.
 -- Grain: one row per customer. Parameters: none.
 -- Columns: customer_id, acquired_at, cohort_month, campaign_id, channel, kind, segment,
 --          region, listed (true when the customer is in `customers`).
@@ -19,7 +20,10 @@ everyone AS (
     SELECT
         c.customer_id,
         coalesce(c.acquired_at, f.first_order_at) AS acquired_at,
-        c.campaign_id,
+        CASE
+            WHEN c.acquired_at IS NULL THEN coalesce(c.campaign_id, f.first_campaign_id)
+            ELSE c.campaign_id
+        END AS campaign_id,
         c.segment,
         c.region,
         TRUE AS listed
