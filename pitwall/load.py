@@ -91,10 +91,10 @@ def load(
     con = duckdb.connect(str(tmp), config=WRITE_CONFIG)
     try:
         kept = _attach_current(con, warehouse, origin, set(sources))
-        notes, problems, files = _stage_all(con, sources, progress)
+        notes, problems, files, row_maps = _stage_all(con, sources, progress)
         rels = {t: f"old.main.{t}" for t in kept} | {t: f"new_{t}" for t in sources}
         if not problems:
-            problems = _check_tables(con, sources, rels, files)
+            problems = _check_tables(con, sources, rels, files, row_maps)
         if problems:
             raise LoadError(problems)
         progress("Writing tables")
@@ -140,27 +140,27 @@ def _attached(con) -> bool:
 
 
 def _stage_all(con, sources, progress):
-    notes, problems, files = [], [], {}
+    notes, problems, files, row_maps = [], [], {}, {}
     for i, (name, source) in enumerate(sorted(sources.items()), start=1):
         table = TABLES[name]
         if isinstance(source, pd.DataFrame):
             files[name] = f"{name} (generated)"
             progress(f"[{i}/{len(sources)}] Staging {name} ({len(source):,} rows)")
             readers.stage_frame(con, table, source)
-            found = []
+            found, row_maps[name] = [], readers._same
         else:
             source = Path(source)
             files[name] = source.name
             progress(f"[{i}/{len(sources)}] Reading {source.name}")
-            found, file_notes = readers.stage_file(con, table, source)
+            found, file_notes, row_maps[name] = readers.stage_file(con, table, source)
             notes += file_notes
         if not found:
             progress(f"[{i}/{len(sources)}] Checking {files[name]}")
-            found = check_columns(con, table, files[name])
+            found = row_maps[name](check_columns(con, table, files[name]))
         if not found:
             _create_typed(con, table)
         problems += found
-    return notes, problems, files
+    return notes, problems, files, row_maps
 
 
 def _create_typed(con, table: Table) -> None:
@@ -174,13 +174,17 @@ def _create_typed(con, table: Table) -> None:
     con.execute(f"DROP TABLE {readers.raw_name(table)}")
 
 
-def _check_tables(con, sources, rels, files) -> list[Problem]:
+def _check_tables(con, sources, rels, files, row_maps) -> list[Problem]:
     problems = []
     for name in sources:
         problems += check_keys(con, TABLES[name], rels[name], files[name])
     for name in rels:
         problems += check_references(con, TABLES[name], rels, files)
     problems += check_stages(con, rels, files)
+    mapped = []
+    for name in sources:  # real row numbers, one pass over each file
+        mapped += row_maps[name]([p for p in problems if p.file == files[name]])
+    problems = mapped + [p for p in problems if p.file not in {files[n] for n in sources}]
     for name in REQUIRED_TABLES:
         if name not in rels:
             problems.append(

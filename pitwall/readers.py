@@ -7,7 +7,12 @@ can point at the spreadsheet row of each problem (`rowid + 2`: row 1 is the head
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -32,19 +37,37 @@ def raw_name(table: Table) -> str:
     return f"raw_{table.name}"
 
 
+RowMap = Callable[[list[Problem]], list[Problem]]
+
+
+def _same(problems: list[Problem]) -> list[Problem]:
+    return problems
+
+
 def stage_file(
     con: duckdb.DuckDBPyConnection, table: Table, path: Path
-) -> tuple[list[Problem], list[str]]:
-    """Create `raw_<table>` from `path`. Returns (problems, notes)."""
+) -> tuple[list[Problem], list[str], RowMap]:
+    """Create `raw_<table>` from `path`.
+
+    Returns (problems, notes, row_map). Checks number rows in file order (`rowid + 2`);
+    row_map turns those into the file's real row numbers where blank rows were skipped.
+    """
     fmt = FILE_SUFFIXES[path.suffix.lower()]
     name = path.name
+    row_map: RowMap = _same
     try:
         if path.stat().st_size == 0:
-            return [Problem("empty", name, "the file is empty")], []
+            return [Problem("empty", name, "the file is empty")], [], row_map
+        if fmt == "csv":
+            found = _csv_encoding(path)
+            if found:
+                return found, [], row_map
+            row_map = partial(_csv_rows, path)
         if fmt == "excel":
-            header, frame = _excel(path)
+            header, frame, sheet_rows = _excel(path)
+            row_map = partial(_listed_rows, sheet_rows)
             con.register("excel_source", frame)
-            source, header = "excel_source", header
+            source = "excel_source"
         else:
             source = _duckdb_source(table, fmt)
             header = [
@@ -54,13 +77,12 @@ def stage_file(
                 ).fetchall()
             ]
     except Exception as exc:  # any reader failure is the file's problem, not a crash
-        return [
-            Problem("unreadable", name, f"the file could not be read as {fmt}: {_first_line(exc)}")
-        ], []
+        return _unreadable(path, fmt, exc), [], row_map
 
     mapping, problems, notes = _match_columns(table, header, name)
     if problems:
-        return problems, notes
+        # A broken quote can make the sniffer misread the whole header: say so instead.
+        return (fmt == "csv" and _csv_diagnose(path)) or problems, notes, row_map
     selects = [
         f"CAST({_q(mapping[c.name])} AS VARCHAR) AS {_q(c.name)}"
         if c.name in mapping
@@ -74,20 +96,18 @@ def stage_file(
     try:
         con.execute(create, {"p": str(path)} if fmt != "excel" else None)
     except Exception as exc:
-        return [
-            Problem("unreadable", name, f"the file could not be read: {_first_line(exc)}")
-        ], notes
+        return _unreadable(path, fmt, exc), notes, row_map
     finally:
         if fmt == "excel":
             con.unregister("excel_source")
     if fmt == "csv":
         problems = _csv_rejects(con, table, name)
         if problems:
-            return problems, notes
+            return problems, notes, row_map
     rows = con.execute(f"SELECT count(*) FROM {raw_name(table)}").fetchone()[0]
     if rows == 0:
-        return [Problem("empty", name, "the file has a header but no data rows")], notes
-    return [], notes
+        return [Problem("empty", name, "the file has a header but no data rows")], notes, row_map
+    return [], notes, row_map
 
 
 def stage_frame(con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
@@ -113,7 +133,8 @@ def _duckdb_source(table: Table, fmt: str) -> str:
         return "read_parquet($p)"
     # All text: type checks happen afterwards, with row numbers, in our own words.
     return (
-        "read_csv($p, all_varchar = true, header = true, store_rejects = true, "
+        "read_csv($p, all_varchar = true, header = true, quote = '\"', escape = '\"', "
+        "store_rejects = true, "
         f"rejects_table = 'rejects_{table.name}', rejects_scan = 'rejects_scan_{table.name}')"
     )
 
@@ -122,7 +143,8 @@ def _csv_rejects(con, table: Table, name: str) -> list[Problem]:
     rows = con.execute(
         f"SELECT line, error_type, column_name, csv_line FROM rejects_{table.name} ORDER BY line"
     ).fetchall()
-    problems = []
+    problems, seen = [], set()
+    rows = [r for r in rows if not (r[0] in seen or seen.add(r[0]))]  # one problem per line
     for line, error_type, column, csv_line in rows[:MAX_EXAMPLES]:
         code, message = _REJECT_CODES.get(error_type, ("unreadable", error_type.lower()))
         problems.append(Problem(code, name, message, int(line), column, csv_line))
@@ -180,19 +202,19 @@ def _excel(path: Path) -> tuple[list[str], pd.DataFrame]:
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            return [], pd.DataFrame()
+            return [], pd.DataFrame(), []
         header = ["" if h is None else str(h) for h in header]
         width = len(header)
-        data = [
-            [_cell(v) for v in (r + (None,) * width)[:width]]
-            for r in rows
-            if any(v is not None for v in r)
-        ]
+        data, sheet_rows = [], []
+        for number, r in enumerate(rows, start=2):
+            if any(v is not None for v in r):
+                data.append([_cell(v) for v in (r + (None,) * width)[:width]])
+                sheet_rows.append(number)
     finally:
         wb.close()
     # Duplicated headers are reported by _match_columns; keep the frame registrable meanwhile.
     names = header if len(set(header)) == width else [f"c{i}" for i in range(width)]
-    return header, pd.DataFrame(data, columns=names, dtype=object)
+    return header, pd.DataFrame(data, columns=names, dtype=object), sheet_rows
 
 
 def _cell(value) -> str | None:
@@ -211,6 +233,74 @@ def _q(identifier: str) -> str:
     return '"' + str(identifier).replace('"', '""') + '"'
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(exc: Exception, path: Path | None = None) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    line = text[0] if text else type(exc).__name__
+    line = re.sub(r"^[A-Za-z ]+Error: ", "", line)  # DuckDB's error class is noise here
+    return line.replace(str(path), path.name) if path else line
+
+
+def _unreadable(path: Path, fmt: str, exc: Exception) -> list[Problem]:
+    if fmt == "csv":
+        found = _csv_diagnose(path)
+        if found:
+            return found
+    return [Problem("unreadable", path.name,
+                    f"the file could not be read as {fmt}: {_first_line(exc, path)}")]
+
+
+# --- CSV diagnostics: only run when something is wrong, to point at the right row ---
+
+
+def _csv_encoding(path: Path) -> list[Problem]:
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [Problem("bad_encoding", path.name,
+                        "the file is UTF-16 text, not UTF-8: save it as CSV UTF-8")]
+    if b"\x00" in head:
+        return [Problem("unreadable", path.name, "the file is binary, not CSV text")]
+    return []
+
+
+def _csv_diagnose(path: Path) -> list[Problem]:
+    """Find an unclosed quote, which the CSV sniffer can only report as a failure."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, strict=True)
+            start = 1
+            for _ in reader:
+                start = reader.line_num + 1
+    except csv.Error:
+        return [Problem("bad_quoting", path.name,
+                        "a quoted field opened in this row is never closed", start)]
+    except UnicodeDecodeError:
+        return [Problem("bad_encoding", path.name, "the file is not UTF-8 text")]
+    return []
+
+
+def _csv_rows(path: Path, problems: list[Problem]) -> list[Problem]:
+    """Real row numbers for problems counted over data rows (blank lines skipped)."""
+    wanted = {p.row - 2 for p in problems if p.row and p.row >= 2}
+    if not wanted:
+        return problems
+    found: dict[int, int] = {}
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        index = 0
+        for row in reader:
+            if not row:
+                continue
+            if index in wanted:
+                found[index] = reader.line_num
+                if len(found) == len(wanted):
+                    break
+            index += 1
+    return [replace(p, row=found.get(p.row - 2, p.row)) if p.row and p.row >= 2 else p
+            for p in problems]
+
+
+def _listed_rows(sheet_rows: list[int], problems: list[Problem]) -> list[Problem]:
+    return [replace(p, row=sheet_rows[p.row - 2])
+            if p.row and 2 <= p.row < len(sheet_rows) + 2 else p for p in problems]
