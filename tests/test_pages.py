@@ -282,6 +282,26 @@ def test_spend_balance_offline(golden_app):
     assert got["Online share"] == "45.8 %"
 
 
+def test_spend_balance_segment_and_pacing(golden_app):
+    # b2b campaigns: c_search_b2b, c_print, c_events (segment picks campaigns; budgets are
+    # per channel and unchanged). Feb: search 80, print 100, events 150; Mar: search 70+30,
+    # print 120+80, events 0. Spend 180 + 300 + 150 = 630, online 180.
+    at = golden_app("spend_balance", FEB_MAR | {"segment": "b2b"})
+    assert kpis(at) == {
+        "Spend": "€630",
+        "Online share": "28.6 %",  # 180 / 630 = 0.2857
+        "Budget": "€976",  # 480 + 496, as without the segment
+        "Spend / budget": "64.5 %",  # 630 / 976 = 0.6455
+    }
+    # docs/metrics.md: on the spend page segment and region pick campaigns, and budget
+    # pacing = spend so far this month / prorated budget. March spend of b2b campaigns:
+    # search 70+30 = 100 (c_search_b2c's 60 is b2c), social 0 (c_social is b2c),
+    # print 120+80 = 200, events 0.
+    pacing = at.dataframe[0].value
+    assert by_key(pacing, ["channel"], "spend_to_date") == approx(
+        {"events": 0, "print": 200, "search": 100, "social": 0})
+
+
 # --- channel ROI ----------------------------------------------------------------------------
 # All time (tests/test_golden_views.py ROI_ALL): spend events 340, print 500, referral 0,
 # search 480, social 185 (1505); credited revenue events 800, print 0, referral 350,

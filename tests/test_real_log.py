@@ -34,10 +34,10 @@ def _cdnow_path() -> Path:
     # Located without importing lifetimes (its import can break on a new pandas).
     spec = importlib.util.find_spec("lifetimes")
     if spec is None or not spec.submodule_search_locations:
-        pytest.skip(f"the CDNOW data ships with lifetimes: {PIP_LINE}")
+        pytest.fail(f"the CDNOW data ships with lifetimes: {PIP_LINE} (requirements-dev.txt)")
     path = Path(spec.submodule_search_locations[0]) / "datasets" / "CDNOW_master.txt"
     if not path.is_file():
-        pytest.skip(f"{path} not found: {PIP_LINE}")
+        pytest.fail(f"{path} not found: {PIP_LINE}")
     return path
 
 

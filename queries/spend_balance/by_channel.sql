@@ -29,15 +29,7 @@ planned AS (
     SELECT
         month,
         channel,
-        sum(
-            amount
-            * (datediff(
-                'day',
-                greatest(month, coalesce($start, month)),
-                least(last_day(month), coalesce($end, last_day(month)))
-            ) + 1)
-            / day(last_day(month))
-        ) AS budget
+        sum(budget_in_range(amount, month, $start, $end)) AS budget
     FROM budgets
     WHERE ($start IS NULL OR last_day(month) >= $start) AND ($end IS NULL OR month <= $end)
     GROUP BY ALL

@@ -30,15 +30,7 @@ planned AS (
     SELECT
         b.month,
         ch.kind,
-        sum(
-            b.amount
-            * (datediff(
-                'day',
-                greatest(b.month, coalesce($start, b.month)),
-                least(last_day(b.month), coalesce($end, last_day(b.month)))
-            ) + 1)
-            / day(last_day(b.month))
-        ) AS budget
+        sum(budget_in_range(b.amount, b.month, $start, $end)) AS budget
     FROM budgets AS b
     INNER JOIN channels AS ch ON b.channel = ch.channel
     WHERE ($channels IS NULL OR list_contains($channels, b.channel))
