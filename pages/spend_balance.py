@@ -13,35 +13,24 @@ if ui.page_header(
 ):
     f = ui.filters()
     monthly = ui.view("spend_balance", f)
-    before = ui.view("spend_balance", f.previous())
     targets = ui.view("targets", f)
     by_channel = ui.view("spend_by_channel", f)
 
-    def online_share(df):
-        total = df["spend"].sum()
-        return df.loc[df["kind"] == "online", "spend"].sum() / total if total else None
-
-    now_t = ui.totals(monthly, ["spend", "budget"], [])
-    before_t = ui.totals(before, ["spend", "budget"], [])
+    now_t = ui.view("spend_totals", f)
+    before_t = ui.view("spend_totals", f.previous())
     target = targets["online_share"].iloc[-1] if len(targets) else None
     ui.kpi_tiles(
         [
             ui.Tile("spend", now_t["spend"], before_t["spend"]),
             ui.Tile(
-                "share_of_spend",
-                online_share(monthly),
-                online_share(before),
-                label="Online share",
-                help=f"Target for the last month: {'–' if target is None else f'{target:.0%}'}",
+                "online_share",
+                now_t["online_share"],
+                before_t["online_share"],
+                help=f"Online spend / all spend. Target for the last month: "
+                f"{'–' if target is None else f'{target:.0%}'}",
             ),
             ui.Tile("budget", now_t["budget"], before_t["budget"]),
-            ui.Tile(
-                "share_of_spend",
-                ratio([now_t["spend"]], [now_t["budget"]])[0],
-                ratio([before_t["spend"]], [before_t["budget"]])[0],
-                label="Spend / budget",
-                help="Spend as a share of the (prorated) budget of the period.",
-            ),
+            ui.Tile("spend_to_budget", now_t["spend_to_budget"], before_t["spend_to_budget"]),
         ]
     )
     if monthly["spend"].sum() == 0 and monthly["budget"].isna().all():

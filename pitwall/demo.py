@@ -108,10 +108,12 @@ _FAIRS = (
 _PR_EVENTS = ("Customer day", "Open house", "Press conference", "Dealer evening", "Product launch")
 # Monthly seasonality of always-on activity (B2B: summer and Christmas lull; B2C: DIY spring and
 # Christmas shopping).
-_SEASON = np.array([
-    [0.90, 1.00, 1.15, 1.15, 1.05, 0.95, 0.80, 0.65, 1.10, 1.15, 1.10, 0.75],
-    [0.80, 0.85, 1.05, 1.15, 1.10, 0.95, 0.85, 0.80, 0.95, 1.00, 1.25, 1.30],
-])
+_SEASON = np.array(
+    [
+        [0.90, 1.00, 1.15, 1.15, 1.05, 0.95, 0.80, 0.65, 1.10, 1.15, 1.10, 0.75],
+        [0.80, 0.85, 1.05, 1.15, 1.10, 0.95, 0.85, 0.80, 0.95, 1.00, 1.25, 1.30],
+    ]
+)
 _WEEKEND = (0.45, 1.10)  # online weekend activity relative to weekdays, B2B / B2C
 _SEND_DAYS = {"Email newsletter": ((1,), (3, 6)), "Messaging": ((2,), (4,))}  # Mon = 0
 
@@ -125,8 +127,9 @@ _STAGE_DAYS = (4.0, 7.0, 10.0, 14.0, 9.0)  # median days in identified .. decisi
 _STAGE_SIGMA = 0.6
 _UNTRACKED = 0.03  # direct acquisitions whose campaign was not tracked
 # Sales channel mix (webshop, field sales, phone) for lead-won B2B/B2C and direct B2B/B2C.
-_SALES_MIX = np.array([[0.20, 0.55, 0.25], [0.50, 0.10, 0.40],
-                       [0.75, 0.05, 0.20], [0.90, 0.00, 0.10]])
+_SALES_MIX = np.array(
+    [[0.20, 0.55, 0.25], [0.50, 0.10, 0.40], [0.75, 0.05, 0.20], [0.90, 0.00, 0.10]]
+)
 _TOUCH_P = (0.40, 0.0, 0.08)  # P(repeat order credited to a campaign) by sales channel
 _TOUCH_CHANNELS = ("Paid search", "Email newsletter", "Messaging")
 _TOUCH_WEIGHTS = (0.50, 0.35, 0.15)
@@ -197,8 +200,18 @@ def _plan(rng: np.random.Generator, cal: _Calendar) -> list[tuple]:
     def add(ch, name, seg, region, s, e, weight, profile):
         s, e = max(s, 0), min(e, cal.n_days - 1)
         if s <= e:
-            out.append((_CH[ch], name, SEGMENTS.index(seg), REGIONS.index(region), s, e,
-                        float(weight), profile))
+            out.append(
+                (
+                    _CH[ch],
+                    name,
+                    SEGMENTS.index(seg),
+                    REGIONS.index(region),
+                    s,
+                    e,
+                    float(weight),
+                    profile,
+                )
+            )
 
     grid = [(s, r) for s in SEGMENTS for r in REGIONS]
     # Always-on programmes run per segment and sales region.
@@ -206,15 +219,39 @@ def _plan(rng: np.random.Generator, cal: _Calendar) -> list[tuple]:
         for seg, reg in grid:
             add("Paid search", f"Search {seg} {reg} {y}-H{h}", seg, reg, s, e, 1.0, FLAT)
             add("Email newsletter", f"Newsletter {seg} {reg} {y}-H{h}", seg, reg, s, e, 1.0, SENDS)
-            add("Messaging", f"WhatsApp broadcast {seg} {reg} {y}-H{h}", seg, reg, s, e,
-                0.5 if seg == "B2B" else 1.0, SENDS)
+            add(
+                "Messaging",
+                f"WhatsApp broadcast {seg} {reg} {y}-H{h}",
+                seg,
+                reg,
+                s,
+                e,
+                0.5 if seg == "B2B" else 1.0,
+                SENDS,
+            )
     for y, _, s, e in _periods(cal, 12):
         for seg, reg in grid:
             add("Website / SEO", f"SEO & content {seg} {reg} {y}", seg, reg, s, e, 1.0, FLAT)
-        add("Sponsoring", f"Sponsoring FC {rng.choice(REGIONS)} {y}", "B2C",
-            rng.choice(REGIONS), s, e, 1.0, EVENT)
-        add("Sponsoring", f"Sponsoring trade association {y}", "B2B", rng.choice(REGIONS),
-            s, e, 0.8, EVENT)
+        add(
+            "Sponsoring",
+            f"Sponsoring FC {rng.choice(REGIONS)} {y}",
+            "B2C",
+            rng.choice(REGIONS),
+            s,
+            e,
+            1.0,
+            EVENT,
+        )
+        add(
+            "Sponsoring",
+            f"Sponsoring trade association {y}",
+            "B2B",
+            rng.choice(REGIONS),
+            s,
+            e,
+            0.8,
+            EVENT,
+        )
     for y, q, s, e in _periods(cal, 3):
         for reg in REGIONS:
             add("Telesales", f"Telesales {reg} {y}-Q{q}", "B2B", reg, s, e, 1.0, WEEKDAYS)
@@ -231,8 +268,16 @@ def _plan(rng: np.random.Generator, cal: _Calendar) -> list[tuple]:
 def _flight(rng, add, ch, name, seg, s, e, min_len, max_len):
     """A burst campaign starting somewhere in [s, e], kept inside the period."""
     first = s + int(rng.integers(0, max(e - s - 14, 1)))
-    add(ch, name, seg, rng.choice(REGIONS), first,
-        min(first + int(rng.integers(min_len, max_len)), e), 1.0, FLAT)
+    add(
+        ch,
+        name,
+        seg,
+        rng.choice(REGIONS),
+        first,
+        min(first + int(rng.integers(min_len, max_len)), e),
+        1.0,
+        FLAT,
+    )
 
 
 def _plan_year(rng, cal, add, y):
@@ -249,25 +294,54 @@ def _plan_year(rng, cal, add, y):
         add("Print", f"Main catalogue {y} {reg}", "B2B", reg, s, s + 27, 2.0, DROP)
         s = at(9, 1, 10)
         add("Print", f"Autumn catalogue {y} {reg}", "B2B", reg, s, s + 20, 1.0, DROP)
-    for name, month in (("Spring DIY flyer", 3), ("Garden flyer", 5), ("Workwear flyer", 10),
-                        ("Christmas flyer", 11)):
+    for name, month in (
+        ("Spring DIY flyer", 3),
+        ("Garden flyer", 5),
+        ("Workwear flyer", 10),
+        ("Christmas flyer", 11),
+    ):
         s = at(month)
         add("Print", f"{name} {y}", "B2C", rng.choice(REGIONS), s, s + 13, 0.6, DROP)
     for i, month in enumerate(sorted(rng.choice([2, 3, 5, 6, 9, 10, 11], 6, replace=False))):
         seg = "B2B" if rng.random() < 0.6 else "B2C"
         s = at(int(month))
-        add("Direct mail", f"Mailing {seg} {y}-{i + 1}", seg, rng.choice(REGIONS), s, s + 11,
-            float(rng.lognormal(0, 0.3)), DROP)
-    for name, month in zip(_PR_EVENTS, rng.choice([2, 3, 4, 5, 6, 9, 10, 11], 5, replace=False),
-                           strict=True):
+        add(
+            "Direct mail",
+            f"Mailing {seg} {y}-{i + 1}",
+            seg,
+            rng.choice(REGIONS),
+            s,
+            s + 11,
+            float(rng.lognormal(0, 0.3)),
+            DROP,
+        )
+    for name, month in zip(
+        _PR_EVENTS, rng.choice([2, 3, 4, 5, 6, 9, 10, 11], 5, replace=False), strict=True
+    ):
         seg = "B2B" if rng.random() < 0.8 else "B2C"
         s = at(int(month))
-        add("PR & events", f"{name} {y}", seg, rng.choice(REGIONS), s,
-            s + int(rng.integers(0, 2)), float(rng.lognormal(0, 0.3)), EVENT)
+        add(
+            "PR & events",
+            f"{name} {y}",
+            seg,
+            rng.choice(REGIONS),
+            s,
+            s + int(rng.integers(0, 2)),
+            float(rng.lognormal(0, 0.3)),
+            EVENT,
+        )
     for i, month in enumerate((3, 5, 11)):
         s = at(month, 1, 12)
-        add("Radio / TV", f"Radio/TV flight {y}-{i + 1}", "B2C", rng.choice(REGIONS), s,
-            s + int(rng.integers(13, 21)), 1.0, FLAT)
+        add(
+            "Radio / TV",
+            f"Radio/TV flight {y}-{i + 1}",
+            "B2C",
+            rng.choice(REGIONS),
+            s,
+            s + int(rng.integers(13, 21)),
+            1.0,
+            FLAT,
+        )
 
 
 def _campaign_table(plan: list[tuple], cal: _Calendar) -> tuple[pd.DataFrame, dict]:
@@ -277,15 +351,17 @@ def _campaign_table(plan: list[tuple], cal: _Calendar) -> tuple[pd.DataFrame, di
     cp = dict(zip(("ch", "name", "seg", "reg", "s", "e", "w", "prof"), cols, strict=True))
     cp["id"] = np.array([f"C{i + 1:04d}" for i in range(len(plan))])
     day0 = np.datetime64(cal.start, "D")
-    frame = pd.DataFrame({
-        "campaign_id": cp["id"],
-        "channel": [_CHANNELS[c].name for c in cp["ch"]],
-        "campaign_name": cp["name"],
-        "segment": [SEGMENTS[x] for x in cp["seg"]],
-        "region": [REGIONS[x] for x in cp["reg"]],
-        "start_date": (day0 + cp["s"]).astype("datetime64[us]"),
-        "end_date": (day0 + cp["e"]).astype("datetime64[us]"),
-    })
+    frame = pd.DataFrame(
+        {
+            "campaign_id": cp["id"],
+            "channel": [_CHANNELS[c].name for c in cp["ch"]],
+            "campaign_name": cp["name"],
+            "segment": [SEGMENTS[x] for x in cp["seg"]],
+            "region": [REGIONS[x] for x in cp["reg"]],
+            "start_date": (day0 + cp["s"]).astype("datetime64[us]"),
+            "end_date": (day0 + cp["e"]).astype("datetime64[us]"),
+        }
+    )
     return frame, cp
 
 
@@ -324,8 +400,13 @@ def _spend(rng: np.random.Generator, cal: _Calendar, cp: dict) -> dict:
     amount = np.round(w * (totals / np.bincount(ch, w, len(_CHANNELS)))[ch], 2)
     impressions, clicks = _impressions(rng, ch, amount, online)
     order = np.lexsort((camp, day))
-    return {"camp": camp[order], "day": day[order], "amount": amount[order],
-            "impressions": impressions[order], "clicks": clicks[order]}
+    return {
+        "camp": camp[order],
+        "day": day[order],
+        "amount": amount[order],
+        "impressions": impressions[order],
+        "clicks": clicks[order],
+    }
 
 
 def _month_of_year(cal: _Calendar) -> np.ndarray:
@@ -409,8 +490,9 @@ def _funnel(rng, ch: np.ndarray, created: np.ndarray, end_s: int):
     days = np.exp(median + _STAGE_SIGMA * rng.standard_normal((n, 5)))
     days = np.maximum(np.round(days), 1).astype(np.int64)
     step = np.where(visited[:, :5], days, 0)
-    entry = created[:, None] // DAY + np.concatenate([np.zeros((n, 1), np.int64),
-                                                      np.cumsum(step, axis=1)], axis=1)
+    entry = created[:, None] // DAY + np.concatenate(
+        [np.zeros((n, 1), np.int64), np.cumsum(step, axis=1)], axis=1
+    )
     tod = _time_of_day(rng, np.zeros(n * 6, bool)).reshape(n, 6)
     times = np.concatenate([created[:, None], entry[:, 1:] * DAY + tod[:, 1:]], axis=1)
     # Lost after the days the furthest stage would have taken (tod[:, 0] is otherwise unused).
@@ -428,11 +510,13 @@ def _stage_rows(times, visited, lost) -> pd.DataFrame:
     stage = np.concatenate([stage, np.full(len(lost_lead), len(STAGES))])
     t = np.concatenate([times[visited], lost[lost_lead]])
     order = np.lexsort((t, lead))
-    return _frame({
-        "lead_id": lead[order].astype(np.int64) + 1,
-        "stage": _labels(stage[order], [*STAGES, "lost"]),
-        "entered_at": _ts(t[order]),
-    })
+    return _frame(
+        {
+            "lead_id": lead[order].astype(np.int64) + 1,
+            "stage": _labels(stage[order], [*STAGES, "lost"]),
+            "entered_at": _ts(t[order]),
+        }
+    )
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -476,8 +560,11 @@ def _orders(rng, cal, cust: dict) -> dict:
         b2b = cust["seg"][idx] == 0
         month_days = np.arange(month_start[m], month_start[m + 1])
         workdays = month_days[(cal.day0 + month_days + 3) % 7 < 5]  # B2B buys Mon-Fri
-        days = np.where(b2b, workdays[rng.integers(0, len(workdays), len(idx))],
-                        rng.choice(month_days, len(idx)))
+        days = np.where(
+            b2b,
+            workdays[rng.integers(0, len(workdays), len(idx))],
+            rng.choice(month_days, len(idx)),
+        )
         cust_idx.append(idx)
         times.append((cal.day0 + days) * DAY + _time_of_day(rng, cust["seg"][idx] == 1))
     ci, t = np.concatenate(cust_idx), np.concatenate(times)
@@ -503,8 +590,9 @@ def _order_attributes(rng, cal, orders, cust, cp):
     rate = np.clip(rate + rng.normal(0, _MARGIN_SD, n), 0.05, 0.7)
     campaign = np.where(orders["first"], cust["camp"][ci], -1)
     touched = ~orders["first"] & (rng.random(n) < np.array(_TOUCH_P)[sales])
-    campaign[touched] = _touch_campaign(rng, cal, cp, orders["t"][touched],
-                                        seg[touched], cust["reg"][ci][touched])
+    campaign[touched] = _touch_campaign(
+        rng, cal, cp, orders["t"][touched], seg[touched], cust["reg"][ci][touched]
+    )
     return revenue, np.round(revenue * rate, 2), sales, campaign
 
 
@@ -513,7 +601,7 @@ def _touch_campaign(rng, cal, cp, t, seg, reg):
     lookup = np.full((len(_TOUCH_CHANNELS), cal.n_days, 2, 4), -1)
     for i, name in enumerate(_TOUCH_CHANNELS):
         for j in np.flatnonzero(cp["ch"] == _CH[name]):
-            lookup[i, cp["s"][j]:cp["e"][j] + 1, cp["seg"][j], cp["reg"][j]] = j
+            lookup[i, cp["s"][j] : cp["e"][j] + 1, cp["seg"][j], cp["reg"][j]] = j
     which = rng.choice(len(_TOUCH_CHANNELS), len(t), p=_TOUCH_WEIGHTS)
     return lookup[which, t // DAY - cal.day0, seg, reg]
 
@@ -573,51 +661,64 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
 
     cid = cp["id"]
     tables = {
-        "channels": pd.DataFrame({
-            "channel": [c.name for c in _CHANNELS],
-            "kind": [c.kind for c in _CHANNELS],
-            "group": [c.group for c in _CHANNELS],
-        }),
+        "channels": pd.DataFrame(
+            {
+                "channel": [c.name for c in _CHANNELS],
+                "kind": [c.kind for c in _CHANNELS],
+                "group": [c.group for c in _CHANNELS],
+            }
+        ),
         "campaigns": camps,
-        "spend": pd.DataFrame({
-            "date": _ts((cal.day0 + spend["day"]) * DAY),
-            "campaign_id": _labels(spend["camp"], cid),
-            "amount": spend["amount"],
-            "impressions": _nullable(spend["impressions"]),
-            "clicks": _nullable(spend["clicks"]),
-        }),
+        "spend": pd.DataFrame(
+            {
+                "date": _ts((cal.day0 + spend["day"]) * DAY),
+                "campaign_id": _labels(spend["camp"], cid),
+                "amount": spend["amount"],
+                "impressions": _nullable(spend["impressions"]),
+                "clicks": _nullable(spend["clicks"]),
+            }
+        ),
         "budgets": _month_channel_frame(cal, budget),
-        "targets": pd.DataFrame({
-            "month": _ts((cal.day0 + cal.month_start()[:MONTHS]) * DAY),
-            "online_share": [_target_share(cal, y) for y in _month_years(cal)],
-        }),
-        "leads": _frame({
-            "lead_id": np.arange(1, len(lead_camp) + 1, dtype=np.int64),
-            "created_at": _ts(lead_t),
-            "campaign_id": _labels(lead_camp, cid),
-            "customer_id": _nullable(lead_customer),
-            "segment": _labels(cp["seg"][lead_camp], SEGMENTS),
-            "region": _labels(cp["reg"][lead_camp], REGIONS),
-        }),
+        "targets": pd.DataFrame(
+            {
+                "month": _ts((cal.day0 + cal.month_start()[:MONTHS]) * DAY),
+                "online_share": [_target_share(cal, y) for y in _month_years(cal)],
+            }
+        ),
+        "leads": _frame(
+            {
+                "lead_id": np.arange(1, len(lead_camp) + 1, dtype=np.int64),
+                "created_at": _ts(lead_t),
+                "campaign_id": _labels(lead_camp, cid),
+                "customer_id": _nullable(lead_customer),
+                "segment": _labels(cp["seg"][lead_camp], SEGMENTS),
+                "region": _labels(cp["reg"][lead_camp], REGIONS),
+            }
+        ),
         "lead_stages": _stage_rows(times, visited, lost),
-        "funnel_stages": pd.DataFrame({"stage": list(STAGES),
-                                       "position": np.arange(1, 7, dtype=np.int64)}),
-        "customers": _frame({
-            "customer_id": sorted_cust["id"],
-            "acquired_at": _ts(sorted_cust["t"]),
-            "campaign_id": _labels(sorted_cust["camp"], cid),
-            "segment": _labels(sorted_cust["seg"], SEGMENTS),
-            "region": _labels(sorted_cust["reg"], REGIONS),
-        }),
-        "orders": _frame({
-            "order_id": np.arange(1, len(revenue) + 1, dtype=np.int64),
-            "customer_id": sorted_cust["id"][orders["cust"]],
-            "ordered_at": _ts(orders["t"]),
-            "revenue": revenue,
-            "gross_margin": margin,
-            "campaign_id": _labels(order_camp, cid),
-            "sales_channel": _labels(sales, SALES_CHANNELS),
-        }),
+        "funnel_stages": pd.DataFrame(
+            {"stage": list(STAGES), "position": np.arange(1, 7, dtype=np.int64)}
+        ),
+        "customers": _frame(
+            {
+                "customer_id": sorted_cust["id"],
+                "acquired_at": _ts(sorted_cust["t"]),
+                "campaign_id": _labels(sorted_cust["camp"], cid),
+                "segment": _labels(sorted_cust["seg"], SEGMENTS),
+                "region": _labels(sorted_cust["reg"], REGIONS),
+            }
+        ),
+        "orders": _frame(
+            {
+                "order_id": np.arange(1, len(revenue) + 1, dtype=np.int64),
+                "customer_id": sorted_cust["id"][orders["cust"]],
+                "ordered_at": _ts(orders["t"]),
+                "revenue": revenue,
+                "gross_margin": margin,
+                "campaign_id": _labels(order_camp, cid),
+                "sales_channel": _labels(sales, SALES_CHANNELS),
+            }
+        ),
     }
     return DemoData(tables, _truth(cal, scale, seed))
 
@@ -633,8 +734,13 @@ def _customer_arrays(rng, cal, cp, won_camp, won_t, dir_camp, dir_t) -> dict:
     month_s = (cal.day0 + cal.month_start()) * DAY
     untracked = ~via_lead & (rng.random(len(camp)) < _UNTRACKED)
     return {
-        "id": ids, "t": t, "via_lead": via_lead, "order": order,
-        "ch": cp["ch"][camp], "seg": cp["seg"][camp], "reg": cp["reg"][camp],
+        "id": ids,
+        "t": t,
+        "via_lead": via_lead,
+        "order": order,
+        "ch": cp["ch"][camp],
+        "seg": cp["seg"][camp],
+        "reg": cp["reg"][camp],
         "camp": np.where(untracked, -1, camp),
         "m0": np.searchsorted(month_s, t, side="right") - 1,
     }
@@ -647,11 +753,13 @@ def _month_years(cal: _Calendar) -> list[int]:
 
 def _month_channel_frame(cal: _Calendar, values: np.ndarray) -> pd.DataFrame:
     months = _ts((cal.day0 + cal.month_start()[:MONTHS]) * DAY)
-    return pd.DataFrame({
-        "month": np.repeat(months, len(_CHANNELS)),
-        "channel": [c.name for c in _CHANNELS] * MONTHS,
-        "amount": values.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "month": np.repeat(months, len(_CHANNELS)),
+            "channel": [c.name for c in _CHANNELS] * MONTHS,
+            "amount": values.ravel(),
+        }
+    )
 
 
 # --- ground truth ------------------------------------------------------------------------------
@@ -667,8 +775,9 @@ def _win_rate(c: _Channel) -> float:
 
 def _curve(c: _Channel, months: int = 13) -> list[float]:
     p1, floor, decay = c.retention
-    return [1.0] + [round(floor + (p1 - floor) * math.exp(-decay * (k - 1)), 4)
-                    for k in range(1, months)]
+    return [1.0] + [
+        round(floor + (p1 - floor) * math.exp(-decay * (k - 1)), 4) for k in range(1, months)
+    ]
 
 
 def _truth(cal: _Calendar, scale: float, seed: int) -> dict:
@@ -681,21 +790,29 @@ def _truth(cal: _Calendar, scale: float, seed: int) -> dict:
             "group": c.group,
             "year1_spend_eur": c.spend,
             "spend_growth_per_year": c.growth,
-            "cost_per_lead_eur": {s: round(x / scale, 4) for s, x in zip(SEGMENTS, c.cpl,
-                                                                         strict=True)},
+            "cost_per_lead_eur": {
+                s: round(x / scale, 4) for s, x in zip(SEGMENTS, c.cpl, strict=True)
+            },
             "stage_conversion": dict(zip(transitions, c.conv, strict=True)),
             "elevator_rate": c.elevator,
             "win_rate": round(_win_rate(c), 5),
-            "direct_customers_per_1000_eur": {s: round(x * scale, 4)
-                                              for s, x in zip(SEGMENTS, c.acq, strict=True)},
+            "direct_customers_per_1000_eur": {
+                s: round(x * scale, 4) for s, x in zip(SEGMENTS, c.acq, strict=True)
+            },
             "response_lag_days_mean": c.lag,
-            "retention": {"p1": p1, "floor": floor, "decay": decay,
-                          "core_share": round(floor / _CORE_ACTIVITY, 4)},
+            "retention": {
+                "p1": p1,
+                "floor": floor,
+                "decay": decay,
+                "core_share": round(floor / _CORE_ACTIVITY, 4),
+            },
             "retention_curve": _curve(c),
-            "avg_order_value_eur": {s: round(a * c.aov, 2) for s, a in zip(SEGMENTS, _AOV,
-                                                                           strict=True)},
-            "margin_rate": {s: round(m + c.margin, 4) for s, m in zip(SEGMENTS, _MARGIN,
-                                                                      strict=True)},
+            "avg_order_value_eur": {
+                s: round(a * c.aov, 2) for s, a in zip(SEGMENTS, _AOV, strict=True)
+            },
+            "margin_rate": {
+                s: round(m + c.margin, 4) for s, m in zip(SEGMENTS, _MARGIN, strict=True)
+            },
             "cpm_eur": c.cpm or None,
             "ctr": c.ctr or None,
         }
@@ -707,17 +824,19 @@ def _truth(cal: _Calendar, scale: float, seed: int) -> dict:
         "start": cal.start.isoformat(),
         "end": cal.end.isoformat(),
         "currency": "EUR",
-        "online_growth_rate": round(sum(c.spend * c.growth for c in online)
-                                    / sum(c.spend for c in online), 4),
-        "offline_growth_rate": round(sum(c.spend * c.growth for c in _CHANNELS
-                                         if c.kind == "offline")
-                                     / sum(c.spend for c in _CHANNELS if c.kind == "offline"), 4),
+        "online_growth_rate": round(
+            sum(c.spend * c.growth for c in online) / sum(c.spend for c in online), 4
+        ),
+        "offline_growth_rate": round(
+            sum(c.spend * c.growth for c in _CHANNELS if c.kind == "offline")
+            / sum(c.spend for c in _CHANNELS if c.kind == "offline"),
+            4,
+        ),
         "target_online_share": {str(y): _target_share(cal, y) for y in years},
         "stages": list(STAGES),
         "stage_days_median": dict(zip(STAGES[:-1], _STAGE_DAYS, strict=True)),
         "stage_days_sigma": _STAGE_SIGMA,
-        "orders_per_active_month": {s: 1 + x for s, x in zip(SEGMENTS, _EXTRA_ORDERS,
-                                                             strict=True)},
+        "orders_per_active_month": {s: 1 + x for s, x in zip(SEGMENTS, _EXTRA_ORDERS, strict=True)},
         "order_value_sigma": dict(zip(SEGMENTS, _AOV_SIGMA, strict=True)),
         "untracked_customer_share": _UNTRACKED,
         "repeat_order_touch_share": dict(zip(SALES_CHANNELS, _TOUCH_P, strict=True)),
@@ -725,24 +844,24 @@ def _truth(cal: _Calendar, scale: float, seed: int) -> dict:
         "channels": channels,
         "notes": {
             "leads": "Poisson(spend * scale / cost_per_lead) per campaign-day, per segment of "
-                     "the campaign; cost_per_lead_eur is already divided by scale.",
+            "the campaign; cost_per_lead_eur is already divided by scale.",
             "acquisition": "direct (webshop) customers ~ Poisson(spend / 1000 * rate) per "
-                           "campaign-day; rate already multiplied by scale. Won leads are "
-                           "customers too (expected per lead: win_rate).",
+            "campaign-day; rate already multiplied by scale. Won leads are "
+            "customers too (expected per lead: win_rate).",
             "retention": "retention_curve[k] = P(customer orders in month k after the "
-                         "acquisition month); k=0 is always 1 (first order). p(k) = floor + "
-                         "(p1 - floor) * exp(-decay * (k - 1)) for k >= 1, the same for both "
-                         "segments; realised as core_share loyal customers ordering with "
-                         f"P={_CORE_ACTIVITY} a month plus decaying non-core customers.",
+            "acquisition month); k=0 is always 1 (first order). p(k) = floor + "
+            "(p1 - floor) * exp(-decay * (k - 1)) for k >= 1, the same for both "
+            "segments; realised as core_share loyal customers ordering with "
+            f"P={_CORE_ACTIVITY} a month plus decaying non-core customers.",
             "elevator": "elevated leads jump from identified to presented or offer (50/50).",
             "stages": "days in a stage ~ round(lognormal(log(median), sigma)), at least 1, "
-                      "moves logged at business hours; a lost row follows the furthest stage "
-                      "after the days that stage would have taken. Events after the window end "
-                      "are cut (open leads).",
+            "moves logged at business hours; a lost row follows the furthest stage "
+            "after the days that stage would have taken. Events after the window end "
+            "are cut (open leads).",
             "spend": "channel spend grows continuously at spend_growth_per_year.",
             "budgets": "budget = actual / (1 + miss), miss ~ N(-0.06 online / +0.02 offline, "
-                       "0.12) clipped to +-0.3, rounded to 100 EUR: online underspends its plan.",
+            "0.12) clipped to +-0.3, rounded to 100 EUR: online underspends its plan.",
             "targets": f"online share target {TARGET_START} at the window start, "
-                       f"+{TARGET_STEP} a year, one value per calendar year.",
+            f"+{TARGET_STEP} a year, one value per calendar year.",
         },
     }

@@ -59,6 +59,23 @@ METRICS: dict[str, Metric] = {
             compute=lambda d: ratio(d["spend"], d["month_spend"]),
         ),
         Metric(
+            "spend_to_budget",
+            "Spend / budget",
+            "percent",
+            "spend / budget",
+            "Spend as a share of the (prorated) budget of the period.",
+            compute=lambda d: ratio(d["spend"], d["budget"]),
+        ),
+        Metric(
+            "online_share",
+            "Online share",
+            "percent",
+            "online spend / all spend",
+            "The share of the period's spend that went online (both kinds count, whatever "
+            "the kind filter).",
+            compute=lambda d: ratio(d["online_spend"], d["all_spend"]),
+        ),
+        Metric(
             "revenue",
             "Revenue",
             "money",

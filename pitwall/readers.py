@@ -245,8 +245,13 @@ def _unreadable(path: Path, fmt: str, exc: Exception) -> list[Problem]:
         found = _csv_diagnose(path)
         if found:
             return found
-    return [Problem("unreadable", path.name,
-                    f"the file could not be read as {fmt}: {_first_line(exc, path)}")]
+    return [
+        Problem(
+            "unreadable",
+            path.name,
+            f"the file could not be read as {fmt}: {_first_line(exc, path)}",
+        )
+    ]
 
 
 # --- CSV diagnostics: only run when something is wrong, to point at the right row ---
@@ -256,8 +261,13 @@ def _csv_encoding(path: Path) -> list[Problem]:
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return [Problem("bad_encoding", path.name,
-                        "the file is UTF-16 text, not UTF-8: save it as CSV UTF-8")]
+        return [
+            Problem(
+                "bad_encoding",
+                path.name,
+                "the file is UTF-16 text, not UTF-8: save it as CSV UTF-8",
+            )
+        ]
     if b"\x00" in head:
         return [Problem("unreadable", path.name, "the file is binary, not CSV text")]
     return []
@@ -272,8 +282,11 @@ def _csv_diagnose(path: Path) -> list[Problem]:
             for _ in reader:
                 start = reader.line_num + 1
     except csv.Error:
-        return [Problem("bad_quoting", path.name,
-                        "a quoted field opened in this row is never closed", start)]
+        return [
+            Problem(
+                "bad_quoting", path.name, "a quoted field opened in this row is never closed", start
+            )
+        ]
     except UnicodeDecodeError:
         return [Problem("bad_encoding", path.name, "the file is not UTF-8 text")]
     return []
@@ -297,10 +310,13 @@ def _csv_rows(path: Path, problems: list[Problem]) -> list[Problem]:
                 if len(found) == len(wanted):
                     break
             index += 1
-    return [replace(p, row=found.get(p.row - 2, p.row)) if p.row and p.row >= 2 else p
-            for p in problems]
+    return [
+        replace(p, row=found.get(p.row - 2, p.row)) if p.row and p.row >= 2 else p for p in problems
+    ]
 
 
 def _listed_rows(sheet_rows: list[int], problems: list[Problem]) -> list[Problem]:
-    return [replace(p, row=sheet_rows[p.row - 2])
-            if p.row and 2 <= p.row < len(sheet_rows) + 2 else p for p in problems]
+    return [
+        replace(p, row=sheet_rows[p.row - 2]) if p.row and 2 <= p.row < len(sheet_rows) + 2 else p
+        for p in problems
+    ]

@@ -6,6 +6,8 @@ uses; the export keeps only the contract's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from pitwall import queries
@@ -101,6 +103,23 @@ def export_frame(view: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- supporting queries the pages (and the report) use beside the four views ---
+
+
+def spend_totals(con, f: Filters) -> dict:
+    """Period totals for the spend KPIs: spend, budget, spend/budget and online share."""
+    both = spend_balance(con, replace(f, kind=None))
+    shown = both if f.kind is None else both[both["kind"] == f.kind]
+    sums = pd.DataFrame(
+        [
+            {
+                "spend": shown["spend"].sum(),
+                "budget": shown["budget"].sum(min_count=1),
+                "online_spend": both.loc[both["kind"] == "online", "spend"].sum(),
+                "all_spend": both["spend"].sum(),
+            }
+        ]
+    )
+    return derive(sums, ["spend_to_budget", "online_share"]).iloc[0].to_dict()
 
 
 def spend_by_channel(con, f: Filters) -> pd.DataFrame:
