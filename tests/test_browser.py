@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
@@ -369,7 +370,13 @@ def select_channel(page: Page, channel: str, shot: Path) -> Rendered:
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').click()
     page.get_by_role("option", name=channel, exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => window.__pitwallRuns > 0", timeout=RENDER_TIMEOUT * 1000)
+    try:
+        page.wait_for_function("() => window.__pitwallRuns > 0", timeout=RENDER_TIMEOUT * 1000)
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f"choosing {channel!r} in the Channel multiselect on {page.url} started no rerun "
+            f"within {RENDER_TIMEOUT:.0f} s (screenshot: {shot_on_failure(page, shot)})"
+        )
     deadline = time.monotonic() + RENDER_TIMEOUT
     while channel not in query_channels(page.url) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
