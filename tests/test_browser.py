@@ -279,7 +279,8 @@ def _ready(snap: dict, path: str, kpis: bool) -> bool:
         return False
     if kpis and not (snap["metrics"] and all(v for _, v in snap["metrics"])):
         return False
-    return not kpis or snap["drawnCharts"] == snap["charts"]
+    # Chart components load lazily (a fresh browser shows skeletons first): wait for them.
+    return not kpis or 0 < snap["charts"] == snap["drawnCharts"]
 
 
 def wait_rendered(
