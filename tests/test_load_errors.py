@@ -618,11 +618,8 @@ def test_part_way_failure_changes_nothing(tmp_path, warehouse):
         con.close()
 
 
-def test_part_way_failure_into_golden_copy(request, tmp_path):
-    golden = REPO / "tests" / "golden"
-    if not golden.is_dir() or not any(golden.glob("orders.*")):
-        pytest.skip("tests/golden is not there yet")
-    path = request.getfixturevalue("golden_copy")
+def test_part_way_failure_into_golden_copy(golden_copy, tmp_path):
+    path = golden_copy
     path.parent.joinpath("wh").mkdir()
     moved = path.parent / "wh" / path.name
     shutil.move(path, moved)
