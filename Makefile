@@ -3,9 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint system-deps demo
+.PHONY: run test lint system-deps runtime-deps demo
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime runtime-deps
 	$(PY) -m streamlit run app.py
 
 test: $(VENV)/.dev system-deps
@@ -28,6 +28,9 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian packages the browser tests need: Chromium, driven by Playwright.
+# Debian packages: Pango for the PDF report; Chromium too for the browser tests.
+runtime-deps:
+	@sh scripts/system-deps.sh runtime
+
 system-deps:
-	@sh scripts/system-deps.sh
+	@sh scripts/system-deps.sh test

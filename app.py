@@ -9,12 +9,8 @@ dashboard.ensure_warehouse()
 dashboard.sidebar_filters()
 
 pages = [
-    st.Page(
-        "pages/spend_balance.py",
-        title="Spend balance",
-        icon=":material/balance:",
-        default=True,
-    ),
+    st.Page("pages/weekly.py", title="Weekly review", icon=":material/event_note:", default=True),
+    st.Page("pages/spend_balance.py", title="Spend balance", icon=":material/balance:"),
     st.Page("pages/channel_roi.py", title="Channel ROI", icon=":material/trending_up:"),
     st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
     st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:"),

@@ -357,3 +357,32 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
         )
         .properties(height=300)
     )
+
+
+D3_FORMATS = {"money": "money", "percent": ".0%", "ratio": ".1f", "count": ",.0f", "days": ".1f"}
+
+
+def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) -> alt.ConcatChart:
+    """Small multiples, one per metric (name, label, fmt), the reviewed week marked."""
+    panels = []
+    for name, label, fmt in metrics:
+        base = alt.Chart(_data(df)).encode(
+            x=alt.X("week:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=4))
+        )
+        line = base.mark_line(point=True, color=KIND_COLORS["online"]).encode(
+            y=alt.Y(
+                f"{name}:Q",
+                axis=alt.Axis(title=None, format=",.0f", tickMinStep=1)
+                if fmt == "count"
+                else axis(None, D3_FORMATS[fmt]),
+            ),
+            tooltip=[
+                alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip(f"{name}:Q", title=label, format=tip_format(D3_FORMATS[fmt])),
+            ],
+        )
+        mark = base.mark_rule(color=TARGET_COLOR, strokeDash=[3, 3]).transform_filter(
+            alt.datum.week_name == week
+        )
+        panels.append(alt.layer(mark, line).properties(title=label, width=200, height=110))
+    return alt.concat(*panels, columns=columns)

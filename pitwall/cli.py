@@ -1,4 +1,4 @@
-"""The `python -m pitwall` command line: demo, load, export."""
+"""The `python -m pitwall` command line: demo, load, export, report."""
 
 from __future__ import annotations
 
@@ -61,19 +61,30 @@ def _parser() -> argparse.ArgumentParser:
     warehouse_arg(ld)
     ld.set_defaults(func=cmd_load)
 
+    def filter_args(sp):
+        sp.add_argument("--channel", action="append", default=[], help="repeatable")
+        sp.add_argument("--kind", choices=KINDS)
+        sp.add_argument("--segment")
+        sp.add_argument("--region")
+
     e = sub.add_parser("export", help="print the data behind a view")
     e.add_argument("view", choices=sorted(VIEW_COLUMNS))
     warehouse_arg(e)
     e.add_argument("--start", help="first day, ISO date (inclusive)")
     e.add_argument("--end", help="last day, ISO date (inclusive)")
-    e.add_argument("--channel", action="append", default=[], help="repeatable")
-    e.add_argument("--kind", choices=KINDS)
-    e.add_argument("--segment")
-    e.add_argument("--region")
+    filter_args(e)
     e.add_argument("--window-days", type=float, help="funnel conversion window")
     e.add_argument("--mode", choices=MODES, default="bounded", help="retention mode")
     e.add_argument("--format", choices=("csv", "json"), default="csv")
     e.set_defaults(func=cmd_export)
+
+    r = sub.add_parser("report", help="write the weekly review as PDF or HTML")
+    r.add_argument("--week", help="ISO week like 2025-W16 (default: the last complete week)")
+    r.add_argument("--out", type=Path, required=True, help="FILE.pdf or FILE.html")
+    warehouse_arg(r)
+    filter_args(r)
+    r.add_argument("--base-url", help="the dashboard's address, to link each highlight to it")
+    r.set_defaults(func=cmd_report)
     return p
 
 
@@ -109,8 +120,7 @@ def cmd_load(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
-    from pitwall import views
+def _open(args):
     from pitwall.warehouse import open_readonly
 
     path = _warehouse(args)
@@ -119,15 +129,18 @@ def cmd_export(args) -> int:
             f"no warehouse at {path}: run `python -m pitwall demo` or "
             "`python -m pitwall load DIR` first"
         )
-    f = Filters(
-        parse_date(args.start, "--start"),
-        parse_date(args.end, "--end"),
-        tuple(args.channel),
-        args.kind,
-        args.segment,
-        args.region,
-    )
-    con = open_readonly(path)
+    return open_readonly(path)
+
+
+def _filters(args, start=None, end=None) -> Filters:
+    return Filters(start, end, tuple(args.channel), args.kind, args.segment, args.region)
+
+
+def cmd_export(args) -> int:
+    from pitwall import views
+
+    f = _filters(args, parse_date(args.start, "--start"), parse_date(args.end, "--end"))
+    con = _open(args)
     frame = {
         "spend-balance": lambda: views.spend_balance(con, f),
         "channel-roi": lambda: views.channel_roi(con, f),
@@ -139,6 +152,23 @@ def cmd_export(args) -> int:
         sys.stdout.write(out.to_json(orient="records", indent=2, double_precision=10) + "\n")
     else:
         out.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from pitwall import report, weekly, weeks
+
+    f = _filters(args)
+    if args.out.suffix.lower() not in report.FORMATS:
+        raise ValueError(f"--out must end in .pdf or .html, not {args.out.name!r}")
+    con = _open(args)
+    monday = weeks.parse(args.week) if args.week else weekly.default_week(con)
+    if monday is None:
+        raise ValueError("the warehouse holds no dated rows yet: load data first")
+    started = time.perf_counter()
+    out = report.write(con, monday, args.out, f, args.base_url)
+    took = time.perf_counter() - started
+    print(f"Weekly review {weeks.name(monday)} written to {out} in {took:.1f} s")
     return 0
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pitwall import formatting, meta, views
+from pitwall import formatting, meta, views, weekly
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS, add_totals
 from pitwall.warehouse import Warehouse, clean_leftovers, default_path
@@ -67,17 +67,22 @@ def identity() -> tuple:
     return (st_.st_ino, st_.st_mtime_ns)
 
 
+_SOURCES = {"views": views, "weekly": weekly}
+
+
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
 def _cached(_ident: tuple, name: str, args: tuple, kwargs: tuple):
+    module, _, func = name.rpartition(".")
     con = warehouse().cursor()
     try:
-        return getattr(views, name)(con, *args, **dict(kwargs))
+        return getattr(_SOURCES[module or "views"], func)(con, *args, **dict(kwargs))
     finally:
         con.close()
 
 
 def view(name: str, *args, **kwargs):
-    """Run a function of pitwall.views on the current warehouse, cached per warehouse."""
+    """Run a function of pitwall.views (or "weekly.<name>") on the current warehouse,
+    cached per warehouse."""
     return _cached(identity(), name, args, tuple(sorted(kwargs.items())))
 
 
@@ -220,22 +225,31 @@ class Tile:
     before: object = None
     label: str | None = None
     help: str | None = None
+    average: object = None  # a second comparison, shown beside the first
 
 
-def kpi_tiles(tiles: Sequence[Tile], columns: int | None = None) -> None:
+def kpi_tiles(
+    tiles: Sequence[Tile],
+    columns: int | None = None,
+    against: str = "the previous period of equal length",
+    average: str | None = None,
+) -> None:
+    """Metric tiles; the delta is the change `against`, and when `average` names a second
+    baseline, its change is written beside the delta."""
     cols = st.columns(columns or len(tiles))
     for i, t in enumerate(tiles):
         m = METRICS[t.metric]
-        cols[i % len(cols)].metric(
+        box = cols[i % len(cols)].container(border=True) if average else cols[i % len(cols)]
+        box.metric(
             t.label or m.label,
             formatting.fmt(m.fmt, t.now),
             delta=formatting.change(m.fmt, t.now, t.before),
             delta_color="normal" if m.higher_is_better else "inverse",
-            help=t.help
-            or f"{m.description} Formula: {m.formula}. Change against the "
-            "previous period of equal length.",
-            border=True,
+            help=t.help or f"{m.description} Formula: {m.formula}. Change against {against}.",
+            border=not average,
         )
+        if average:
+            box.caption(f"{formatting.change(m.fmt, t.now, t.average) or '–'} vs {average}")
 
 
 def totals(frame: pd.DataFrame, measures: list[str], ratios: list[str]) -> dict:

@@ -146,6 +146,20 @@ METRICS: dict[str, Metric] = {
             compute=lambda d: ratio(d["spend"], d["new_customers"]),
         ),
         Metric(
+            "deals_won",
+            "Deals won",
+            "count",
+            "leads that first entered the last funnel stage in range",
+            "Deals closed in the period, by the day the lead entered the last stage (won).",
+        ),
+        Metric(
+            "buyers",
+            "Active customers",
+            "count",
+            "customers with at least one order in range",
+            "Customers who ordered in the period (any order row counts, whatever its amount).",
+        ),
+        Metric(
             "conversion_from_previous",
             "Conversion from previous",
             "percent",

@@ -6,6 +6,7 @@ uses; the export keeps only the contract's.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
@@ -140,6 +141,32 @@ def pacing(con, f: Filters, asof) -> pd.DataFrame:
 
 def unattributed(con, f: Filters) -> dict:
     return queries.run(con, "channel_roi/unattributed", f.params()).iloc[0].to_dict()
+
+
+WEEK_MEASURES = [
+    "spend",
+    "online_spend",
+    "all_spend",
+    "revenue",
+    "leads",
+    "new_customers",
+    "deals_won",
+    "buyers",
+]
+WEEK_RATIOS = ["online_share", "roas", "cpl", "cac"]
+
+
+def weekly(con, f: Filters) -> pd.DataFrame:
+    """One row per ISO week from f.start's week to f.end's week, quiet weeks included."""
+    first = f.start - dt.timedelta(days=f.start.weekday())
+    last = f.end - dt.timedelta(days=f.end.weekday())
+    params = replace(f, start=first, end=last + dt.timedelta(days=6)).params()
+    df = queries.run(con, "weekly/measures", params)
+    every = pd.DatetimeIndex(pd.date_range(first, last, freq="7D"), name="week")
+    df["week"] = pd.to_datetime(df["week"])
+    df = df.set_index("week").reindex(every, fill_value=0).reset_index()
+    df[WEEK_MEASURES] = df[WEEK_MEASURES].astype("float64")
+    return derive(df, WEEK_RATIOS)
 
 
 def data_span(con) -> tuple:

@@ -34,7 +34,7 @@ from pitwall.load import load_folder
 
 E = None  # an empty (null) figure
 STAGES = ["identified", "qualified", "presented", "offer", "decision", "won"]
-PAGES = ["spend_balance", "channel_roi", "funnel", "cohorts", "data"]
+PAGES = ["weekly", "spend_balance", "channel_roi", "funnel", "cohorts", "data"]
 ALL_TIME = {"period": "All time"}
 # 2025-02-01..2025-03-31 (59 days): two whole months, no budget proration. Previous period
 # of equal length: 2024-12-04..2025-01-31, i.e. all of January (no data in December).
@@ -649,6 +649,122 @@ def test_nothing_matches_shows_info(golden_app, page, params, message):
     at = golden_app(page, params)
     assert any(message in i for i in infos(at)), infos(at)
     assert not charts(at)
+
+
+# --- weekly review ---------------------------------------------------------------------------
+# ISO weeks of the golden business (see tests/test_weekly.py for the view-level figures):
+# W12 17-23 Mar, W13 24-30 Mar, W14 31 Mar-6 Apr, W15 7-13 Apr, W16 14-20 Apr (the last day
+# of data, 2025-04-20, is a Sunday, so W16 is the last complete week and the default).
+#   W12: spend search_b2c 60 (03-20; online); credited o4 80; deals won L8 (03-20); active k2
+#   W13: spend print 80 (03-25; offline); o11 has no campaign -> 0; active k5
+#   W14: spend search_b2b 50 (04-04; online); credited o6 300 + o15 0; active k3, k2
+#   W15: spend social 25 (04-10; online); o8 has no campaign -> 0; active k4
+#   W16: spend events 100 (04-18; offline); credited o13 100 (o14 has no campaign);
+#        active k7, k3; no lead, no new customer, no deal
+# Four-week average (W12..W15): spend 215/4 = 53.75, online 135/215, revenue 380/4 = 95,
+# ROAS 380/215, active 5/4 = 1.25, deals won 1/4 = 0.25, leads and new customers 0.
+
+
+def avg_captions(at: AppTest) -> dict[str, str]:
+    """{tile label: its "... vs 4-week average" caption}; each caption follows its tile."""
+    captions = [c.value for c in at.caption if c.value.endswith("vs 4-week average")]
+    assert len(captions) == len(at.metric) == 10, captions
+    return {m.label: c for m, c in zip(at.metric, captions, strict=True)}
+
+
+def test_weekly_review_default_week(golden_app):
+    at = golden_app("weekly")
+    assert at.selectbox(key="week").value == "2025-W16"
+    assert kpis(at) == {
+        "Spend": "€100",
+        "Online share": "0.0 %",  # 0 online / 100
+        "Revenue": "€100",  # o13
+        "ROAS": "1.00×",  # 100 / 100
+        "Leads": "0",
+        "Cost per lead": "–",  # 100 / 0 leads: empty
+        "Deals won": "0",
+        "New customers": "0",
+        "CAC": "–",
+        "Active customers": "2",  # k7, k3
+    }
+    # against W15: spend 25, online share 25/25, revenue 0, ROAS 0/25, active 1
+    assert deltas(at) == {
+        "Spend": "+300.0 %",  # 100 / 25 - 1
+        "Online share": "-100.0 pp",  # 0 % - 100 %
+        "Revenue": "",  # from 0: no relative change
+        "ROAS": "",  # from 0.00×
+        "Leads": "",
+        "Cost per lead": "",
+        "Deals won": "",
+        "New customers": "",
+        "CAC": "",
+        "Active customers": "+100.0 %",  # 2 / 1 - 1
+    }
+    assert avg_captions(at) == {
+        "Spend": "+86.0 % vs 4-week average",  # 100 / 53.75 = 1.8605
+        "Online share": "-62.8 pp vs 4-week average",  # 0 - 135/215 = -0.6279
+        "Revenue": "+5.3 % vs 4-week average",  # 100 / 95 = 1.0526
+        "ROAS": "-43.4 % vs 4-week average",  # 1 / (380/215) = 0.5658
+        "Leads": "– vs 4-week average",
+        "Cost per lead": "– vs 4-week average",
+        "Deals won": "-100.0 % vs 4-week average",  # 0 / 0.25
+        "New customers": "– vs 4-week average",
+        "CAC": "– vs 4-week average",
+        "Active customers": "+60.0 % vs 4-week average",  # 2 / 1.25 = 1.6
+    }
+
+
+def test_weekly_review_week_from_url(golden_app):
+    at = golden_app("weekly", {"week": "2025-W15"})
+    assert at.selectbox(key="week").value == "2025-W15"
+    shown = kpis(at)
+    assert (shown["Spend"], shown["Online share"], shown["Revenue"], shown["ROAS"]) == (
+        "€25.00", "100.0 %", "€0.00", "0.00×"  # social 25, online; o8 uncredited; 0 / 25
+    )
+    assert shown["Active customers"] == "1"  # k4 (o8)
+    # against W14: spend 50 -> 25 (-50 %); online 50/50 -> 25/25 (0 pp); active 2 -> 1
+    d = deltas(at)
+    assert (d["Spend"], d["Online share"], d["Active customers"]) == (
+        "-50.0 %", "+0.0 pp", "-50.0 %"
+    )
+
+
+def test_weekly_review_filters_apply(golden_app):
+    # social spent only on 04-10 (W15); the week is W16, so social's spend is 0
+    at = golden_app("weekly", {"channel": ["social"]})
+    shown = kpis(at)
+    assert shown["Spend"] == "€0.00"
+    assert shown["Revenue"] == "€0.00"  # o13 is referral's
+    assert deltas(at)["Spend"] == "-100.0 %"  # 25 in W15
+    assert any("Channel social: the week" in c.value for c in at.caption)
+
+
+def test_weekly_review_highlights_link_to_pages(golden_app):
+    at = golden_app("weekly")
+    sentences = [m.value for m in at.markdown if m.value[:2] in {f"{i}." for i in range(1, 7)}]
+    links = at.get("page_link")
+    assert len(sentences) == len(links) >= 4
+    # the movers of W16 against W15 (scores: change / the larger week's total):
+    #   revenue: referral 0 -> 100 (100/100 = 1); spend: events 0 -> 100 (100/100 = 1),
+    #   social 25 -> 0 (25/100 = 0.25)
+    assert sentences[0] == (
+        "1. Revenue from **referral** rose from nothing to €100 against the week before."
+    )
+    assert links[0].proto.page == "channel_roi"
+    assert links[0].proto.query_string == (
+        "period=Custom+range&dates=2025-04-14&dates=2025-04-20&channel=referral"
+    )
+    # online share 0 % against April's 50 % target: 50 pp (score 0.5)
+    share = [s for s in sentences if "**online share**" in s]
+    assert share and "0.0 %, 50.0 pp under its 50 % target" in share[0]
+    assert {link.proto.page for link in links} >= {"channel_roi", "spend_balance", "cohorts"}
+
+
+@pytest.mark.parametrize("week", ["2025-W99", "<script>alert(1)</script>", "' OR 1=1"])
+def test_weekly_review_bad_week_in_url_falls_back(golden_app, week):
+    at = golden_app("weekly", {"week": week})
+    assert at.selectbox(key="week").value == "2025-W16"
+    assert kpis(at)["Spend"] == "€100"
 
 
 # --- demo notice ----------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""Weekly review: what changed this week and where to look, for a management meeting."""
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from pitwall import dashboard as ui
+from pitwall import report, weekly, weeks
+
+
+def _base_url() -> str:
+    """The app's own address, for the report's links (this page's URL minus its path)."""
+    url = urlsplit(st.context.url or "")
+    path = url.path.rstrip("/")
+    path = path.removesuffix("/weekly")
+    return f"{url.scheme}://{url.netloc}{path}" if url.netloc else ""
+
+
+if ui.page_header("Weekly review"):
+    choices = [weeks.name(m) for m in ui.view("weekly.choices")]
+    if not choices:
+        st.info("No dated rows yet, so there is no week to review. " + ui.LOAD_HINT)
+        st.stop()
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    picked = left.selectbox(
+        "Week",
+        choices,
+        index=0,
+        key="week",
+        bind="query-params",  # the URL carries the option itself: ?week=2025-W16
+        help="ISO weeks, Monday to Sunday. The newest is the last complete week in the data.",
+    )
+    monday = weeks.parse(picked)
+    f = ui.filters()
+    review = ui.view("weekly.review", monday, f)
+    base = _base_url()
+
+    def _pdf() -> bytes:
+        con = ui.warehouse().cursor()
+        try:
+            return report.pdf(report.html(con, monday, f, base))
+        finally:
+            con.close()
+
+    right.download_button(
+        "Download PDF",
+        data=_pdf,
+        file_name=report.file_name(monday),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.caption(
+        f"**{weeks.label(monday)}**. "
+        f"{report.describe(review.filters).capitalize()}: the week replaces the sidebar's "
+        "period here, the other filters apply. Deltas: against the week before, and against "
+        "the average of the four weeks before."
+    )
+    if not review.has_data:
+        st.info(f"Nothing was spent, sold or won in the thirteen weeks to {picked}.")
+    ui.kpi_tiles(
+        [
+            ui.Tile(m, review.now[m], review.before[m], average=review.average[m])
+            for m in weekly.TILES
+        ],
+        columns=5,
+        against="the week before",
+        average="4-week average",
+    )
+
+    st.subheader("What changed")
+    if review.highlights:
+        for i, h in enumerate(review.highlights, 1):
+            text, link = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(f"{i}. {h.text}")
+            link.page_link(
+                f"pages/{h.page}.py",
+                label=f"See {h.page_title}",
+                icon=":material/arrow_forward:",
+                query_params=h.query(),
+            )
+    else:
+        st.info(
+            "Nothing moved much this week: no channel changed by a tenth of the total, spend "
+            "kept to its targets and budgets, and conversion and retention held."
+        )
+
+    if review.has_data:
+        st.subheader("Thirteen weeks")
+        st.altair_chart(report.trends_chart(review), width="content")
+    ui.definitions(
+        "Weeks run Monday to Sunday (ISO). Revenue is credited by last touch; deals won are "
+        "leads entering the last funnel stage; active customers ordered in the week. "
+        "Highlights are ranked by how much of the week's total they move."
+    )

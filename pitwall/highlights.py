@@ -1,0 +1,260 @@
+"""Highlights of a week, written as plain sentences and ranked by how much they matter.
+
+Each finder returns candidates with a score on one scale: a channel's move or a budget gap
+counts as its share of the week's total, a rate (online share, conversion, retention) as
+the points it moved. Each sentence links to the page and filters that show the detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from pitwall import formatting, views, weeks
+from pitwall.filters import Filters
+from pitwall.metrics import METRICS
+
+LIMIT = 6
+MOVER_SHARE = 0.10  # a channel's change must be 10 % of the week's total to be news
+MOVERS = 3  # no more than three movers, so the other kinds of news still show
+SHARE_GAP = 0.02  # online share within 2 points of its target is on target
+PACE_GAP = 0.15  # 85 %..115 % of the prorated budget is on pace
+PACE_MIN_DAYS = 7  # earlier in a month, pace the month before instead
+FUNNEL_GAP = 0.05
+FUNNEL_WINDOW = 28  # days each lead gets to convert, so both groups are judged alike
+COHORT_GAP = 0.05
+COHORTS_BEFORE = 6
+
+PAGES = {
+    "spend_balance": "Spend balance",
+    "channel_roi": "Channel ROI",
+    "funnel": "Funnel",
+    "cohorts": "Cohorts",
+}
+
+
+@dataclass(frozen=True)
+class Highlight:
+    score: float
+    text: str  # plain sentence; **bold** marks the subject
+    page: str  # the page's URL path
+    params: tuple[tuple[str, str], ...]  # its query parameters, as a link carries them
+
+    @property
+    def page_title(self) -> str:
+        return PAGES[self.page]
+
+    def query(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key, value in self.params:
+            out.setdefault(key, []).append(value)
+        return out
+
+    def url(self, base: str = "") -> str:
+        return f"{base.rstrip('/')}/{self.page}?{urlencode(self.params)}"
+
+
+def _params(f: Filters, start: dt.date, end: dt.date, **extra) -> tuple:
+    """The URL of a page showing `start..end` with the review's filters (extra overrides)."""
+    chosen = {
+        "period": "Custom range",
+        "dates": [start.isoformat(), end.isoformat()],
+        "channel": list(f.channels),
+        "kind": f.kind,
+        "segment": f.segment,
+        "region": f.region,
+    } | extra
+    pairs = []
+    for key, value in chosen.items():
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None:
+                pairs.append((key, str(v)))
+    return tuple(pairs)
+
+
+def _amount(metric: str, value) -> str:
+    return formatting.fmt(METRICS[metric].fmt, value)
+
+
+def find(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The week's highlights, most important first."""
+    found = [
+        *movers(con, monday, f),
+        *online_share(con, monday, f),
+        *pacing(con, monday, f),
+        *funnel(con, monday, f),
+        *cohorts(con, monday, f),
+    ]
+    return sorted(found, key=lambda h: -h.score)[:LIMIT]
+
+
+def movers(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """Channels whose revenue, spend or leads moved most against the week before."""
+    start, end = weeks.span(monday)
+    f = replace(f, start=start, end=end)
+    cols = ["spend", "revenue", "leads"]
+    now = views.channel_roi(con, f).set_index("channel")[cols]
+    before = views.channel_roi(con, f.previous()).set_index("channel")[cols]
+    both = now.join(before, how="outer", suffixes=("", "_before")).fillna(0.0)
+    found = []
+    for measure in ("revenue", "spend", "leads"):
+        total = max(now[measure].sum(), before[measure].sum())
+        if total <= 0:
+            continue
+        for channel, row in both.iterrows():
+            was, is_ = row[f"{measure}_before"], row[measure]
+            score = abs(is_ - was) / total
+            if score < MOVER_SHARE:
+                continue
+            label = METRICS[measure].label
+            if was == 0:
+                move = f"rose from nothing to {_amount(measure, is_)}"
+            elif is_ == 0:
+                move = f"fell to nothing from {_amount(measure, was)}"
+            else:
+                way = "rose" if is_ > was else "fell"
+                move = (
+                    f"{way} by {_amount(measure, abs(is_ - was))} to {_amount(measure, is_)} "
+                    f"({formatting.change('count', is_, was)})"
+                )
+            found.append(
+                Highlight(
+                    score,
+                    f"{label} from **{channel}** {move} against the week before.",
+                    "channel_roi",
+                    _params(f, start, end, channel=[channel]),
+                )
+            )
+    return sorted(found, key=lambda h: -h.score)[:MOVERS]
+
+
+def online_share(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The week's online share of spend against the target of its month."""
+    start, end = weeks.span(monday)
+    share = views.spend_totals(con, replace(f, start=start, end=end))["online_share"]
+    thursday = monday + dt.timedelta(days=3)  # ISO's rule for which month a week belongs to
+    target = views.targets(con, Filters(thursday, thursday))
+    if pd.isna(share) or target.empty:
+        return []
+    goal = float(target["online_share"].iloc[0])
+    gap = share - goal
+    if abs(gap) < SHARE_GAP:
+        text = (
+            f"The **online share** of spend was {formatting.percent(share)}, on its "
+            f"{formatting.percent(goal, 0)} target."
+        )
+    else:
+        text = (
+            f"The **online share** of spend was {formatting.percent(share)}, "
+            f"{abs(gap) * 100:.1f} pp {'over' if gap > 0 else 'under'} its "
+            f"{formatting.percent(goal, 0)} target."
+        )
+    first, _ = weeks.span(monday, 13)
+    return [Highlight(abs(gap), text, "spend_balance", _params(f, first, end))]
+
+
+def pacing(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """Channels over or under their budget pace in the week's month."""
+    sunday = weeks.sunday(monday)
+    asof = sunday
+    if sunday.day < PACE_MIN_DAYS:  # a few days say little: judge the month just ended
+        asof = sunday.replace(day=1) - dt.timedelta(days=1)
+    paced = views.pacing(con, f, asof)
+    paced = paced[paced["budget"] > 0]
+    total = paced["prorated_budget"].sum()
+    if paced.empty or total <= 0:
+        return []
+    month_end = (asof.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    found = []
+    for r in paced.itertuples():
+        if abs(r.pacing - 1) < PACE_GAP:
+            continue
+        way = "over" if r.pacing > 1 else "under"
+        if asof == month_end:
+            text = (
+                f"**{r.channel}** ended {asof:%B} {way} budget: "
+                f"{formatting.money(r.spend_to_date)} spent, "
+                f"{formatting.percent(r.pacing, 0)} of its {formatting.money(r.budget)}."
+            )
+        else:
+            text = (
+                f"**{r.channel}** is {way} its budget pace: "
+                f"{formatting.money(r.spend_to_date)} spent by {asof:%d %B}, "
+                f"{formatting.percent(r.pacing, 0)} of its {asof:%B} budget prorated to that "
+                f"day ({formatting.money(r.prorated_budget)})."
+            )
+        found.append(
+            Highlight(
+                abs(r.spend_to_date - r.prorated_budget) / total,
+                text,
+                "spend_balance",
+                _params(f, asof.replace(day=1), asof, channel=[r.channel]),
+            )
+        )
+    return found
+
+
+def funnel(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The stage whose conversion changed most: leads of the four weeks that have had
+    FUNNEL_WINDOW days to convert, against the four weeks before them."""
+    start, end = weeks.span(weeks.shift(monday, -4), 4)
+    recent = replace(f, start=start, end=end)
+    now = views.funnel(con, recent, window_days=FUNNEL_WINDOW)
+    before = views.funnel(con, recent.previous(), window_days=FUNNEL_WINDOW)
+    both = now.merge(before, on=["stage", "position"], suffixes=("", "_before"))
+    both = both.sort_values("position")
+    both["previous_stage"] = both["stage"].shift(1)
+    both["delta"] = both["conversion_from_previous"] - both["conversion_from_previous_before"]
+    both = both.dropna(subset=["delta"])
+    if both.empty:
+        return []
+    top = both.loc[both["delta"].abs().idxmax()]
+    if abs(top.delta) < FUNNEL_GAP:
+        return []
+    text = (
+        f"Conversion from **{top.previous_stage}** to **{top.stage}** "
+        f"{'rose' if top.delta > 0 else 'fell'} from "
+        f"{formatting.percent(top.conversion_from_previous_before)} to "
+        f"{formatting.percent(top.conversion_from_previous)} for leads created "
+        f"{start:%d %b}–{end:%d %b}, against the four weeks before "
+        f"(each lead given {FUNNEL_WINDOW} days)."
+    )
+    link = _params(f, start, end, window=FUNNEL_WINDOW, compare="true")
+    return [Highlight(abs(top.delta), text, "funnel", link)]
+
+
+def _month(day: dt.date, shift: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + shift
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def cohorts(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The newest cohort whose first month after acquisition is over, against the usual."""
+    sunday = weeks.sunday(monday)
+    ended = (sunday + dt.timedelta(days=1)).day == 1  # the week ends its month
+    newest = _month(sunday, -1 if ended else -2)
+    start = _month(newest, -COHORTS_BEFORE)
+    end = _month(newest, 1) - dt.timedelta(days=1)
+    r = views.retention(con, replace(f, start=start, end=end))
+    first = r[r["period"] == 1].set_index("cohort_month")
+    key = pd.Timestamp(newest)
+    if key not in first.index:
+        return []
+    earlier = first[first.index < key]
+    size = earlier["cohort_size"].sum()
+    if size == 0:
+        return []
+    now = first.loc[key, "retention_rate"]
+    usual = earlier["active_customers"].sum() / size
+    if abs(now - usual) < COHORT_GAP:
+        return []
+    n = len(earlier)
+    text = (
+        f"The **{newest:%B %Y}** cohort kept {formatting.percent(now)} of its customers "
+        f"ordering in their first month after acquisition, against {formatting.percent(usual)} "
+        f"for the {n} cohort{'s' if n > 1 else ''} before it."
+    )
+    return [Highlight(abs(now - usual), text, "cohorts", _params(f, start, end))]

@@ -1,0 +1,201 @@
+"""The weekly review as a file: self-contained HTML (charts inline as SVG) or an A4 PDF.
+
+Charts are Vega-Lite specs rendered on the server by vl-convert; the PDF is that HTML
+printed by WeasyPrint, so both files always hold the same content as the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import altair as alt
+import jinja2
+import vl_convert
+from markupsafe import Markup, escape
+
+from pitwall import charts, formatting, meta, views, weekly, weeks
+from pitwall.filters import Filters
+from pitwall.metrics import METRICS
+
+FORMATS = (".pdf", ".html")
+_VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("pitwall", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@dataclass
+class TileView:
+    label: str
+    value: str
+    vs_week: str | None
+    vs_average: str | None
+    week_tone: str  # good | bad | flat: the colour of the change, by the metric's direction
+    average_tone: str
+    help: str
+
+
+def tone(metric: str, now, before) -> str:
+    text = formatting.change(METRICS[metric].fmt, now, before)
+    if text is None or float(now) == float(before):
+        return "flat"
+    up = float(now) > float(before)
+    return "good" if up == METRICS[metric].higher_is_better else "bad"
+
+
+def tiles(review: weekly.Review) -> list[TileView]:
+    out = []
+    for name in weekly.TILES:
+        m = METRICS[name]
+        now, before, avg = review.now[name], review.before[name], review.average[name]
+        out.append(
+            TileView(
+                label=m.label,
+                value=formatting.fmt(m.fmt, now),
+                vs_week=formatting.change(m.fmt, now, before),
+                vs_average=formatting.change(m.fmt, now, avg),
+                week_tone=tone(name, now, before),
+                average_tone=tone(name, now, avg),
+                help=f"{m.description} Formula: {m.formula}.",
+            )
+        )
+    return out
+
+
+def trends_chart(review: weekly.Review) -> alt.ConcatChart:
+    shown = [(n, METRICS[n].label, METRICS[n].fmt) for n in weekly.TREND]
+    return charts.weekly_trends(review.weeks, shown, review.name)
+
+
+def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevelMixin]]:
+    """One chart from each analysis page, over the thirteen weeks to the reviewed week."""
+    start, end = weeks.span(review.monday, weekly.TREND_WEEKS)
+    f = replace(review.filters, start=start, end=end)
+    span = f"{start:%d %b} – {end:%d %b %Y}"
+    out = []
+    monthly = views.spend_balance(con, f)
+    if len(monthly):
+        out.append(
+            (
+                "Spend balance",
+                f"Spend by month, online and offline, with the online-share target. {span}.",
+                charts.monthly_spend(monthly, views.targets(con, f)),
+            )
+        )
+    roi = views.channel_roi(con, f)
+    if roi["roas"].notna().any():
+        out.append(
+            (
+                "Channel ROI",
+                f"Return on ad spend by channel (last-touch attribution). {span}.",
+                charts.metric_bars(roi, "roas", "ROAS", ".2f").properties(width=560),
+            )
+        )
+    stages = views.funnel(con, f)
+    if len(stages) and stages["leads"].iloc[0] > 0:
+        out.append(
+            (
+                "Funnel",
+                f"Leads created {span}, by the furthest stage they reached.",
+                charts.funnel_bars(stages).properties(width=560),
+            )
+        )
+    first = dt.date(end.year - 1, end.month, 1)
+    cohorts = views.retention(con, replace(f, start=first))
+    if len(cohorts):
+        out.append(
+            (
+                "Cohorts",
+                f"Share of each month's new customers ordering in the months after, for "
+                f"customers acquired {first:%b %Y} – {end:%b %Y}. Faded: months not over yet.",
+                charts.retention_heatmap(cohorts).properties(width=560),
+            )
+        )
+    return out
+
+
+def svg(chart: alt.TopLevelMixin) -> Markup:
+    # vl-convert writes the text of data values escaped; the markup is ours
+    return Markup(vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=_VL_VERSION))
+
+
+def bold(text: str) -> Markup:
+    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
+
+
+def describe(f: Filters) -> str:
+    parts = []
+    if f.channels:
+        parts.append("channel " + ", ".join(f.channels))
+    for label, value in (("kind", f.kind), ("segment", f.segment), ("region", f.region)):
+        if value:
+            parts.append(f"{label} {value}")
+    return "; ".join(parts) or "the whole business"
+
+
+def html(con, monday: dt.date, f: Filters | None = None, base_url: str | None = None) -> str:
+    review = weekly.review(con, monday, f)
+    return render(con, review, base_url)
+
+
+def render(con, review: weekly.Review, base_url: str | None = None) -> str:
+    info = meta.info(con)
+    template = _templates.get_template("report.html")
+    return template.render(
+        review=review,
+        week=weeks.label(review.monday),
+        scope=describe(review.filters),
+        demo=info.get("origin") == meta.DEMO,
+        tiles=tiles(review),
+        highlights=[
+            {
+                "text": bold(h.text),
+                "page": h.page_title,
+                "url": h.url(base_url) if base_url else None,
+            }
+            for h in review.highlights
+        ],
+        trends=svg(trends_chart(review)) if review.has_data else None,
+        pages=[(title, caption, svg(c)) for title, caption, c in page_charts(con, review)],
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        definitions=[
+            (METRICS[n].label, METRICS[n].formula) for n in weekly.TILES if n in METRICS
+        ],
+    )
+
+
+def pdf(html_text: str) -> bytes:
+    import weasyprint  # imported here: it loads Pango, which only the PDF needs
+
+    return weasyprint.HTML(string=html_text).write_pdf()
+
+
+def write(
+    con,
+    monday: dt.date,
+    out: Path,
+    f: Filters | None = None,
+    base_url: str | None = None,
+) -> Path:
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"the report is written as .pdf or .html, not {out.name!r}")
+    text = html(con, monday, f, base_url)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        out.write_text(text, encoding="utf-8")
+    else:
+        out.write_bytes(pdf(text))
+    return out
+
+
+def file_name(monday: dt.date, suffix: str = ".pdf") -> str:
+    return f"pitwall-weekly-{weeks.name(monday)}{suffix}"
+
+
