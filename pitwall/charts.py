@@ -372,7 +372,11 @@ def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) 
         line = base.mark_line(point=True, color=KIND_COLORS["online"]).encode(
             y=alt.Y(
                 f"{name}:Q",
-                axis=alt.Axis(title=None, format=",.0f", tickMinStep=1)
+                # counts: label whole ticks only (Vega may put ticks at halves)
+                axis=alt.Axis(
+                    title=None,
+                    labelExpr="datum.value % 1 === 0 ? format(datum.value, ',') : ''",
+                )
                 if fmt == "count"
                 else axis(None, D3_FORMATS[fmt]),
             ),
