@@ -71,15 +71,14 @@ if ui.page_header("Weekly review"):
 
     st.subheader("What changed")
     if review.highlights:
-        for i, h in enumerate(review.highlights, 1):
-            text, link = st.columns([5, 1], vertical_alignment="center")
-            text.markdown(f"{i}. {h.text}")
-            link.page_link(
-                f"pages/{h.page}.py",
-                label=f"See {h.page_title}",
-                icon=":material/arrow_forward:",
-                query_params=h.query(),
+        # Plain links, not st.page_link: a link must open the page as its URL says, and
+        # in-app navigation would keep this session's sidebar filters instead.
+        st.markdown(
+            "\n".join(
+                f"{i}. {h.text} [See {h.page_title}]({h.url('.')})"
+                for i, h in enumerate(review.highlights, 1)
             )
+        )
     else:
         st.info(
             "Nothing moved much this week: no channel changed by a tenth of the total, spend "

@@ -88,7 +88,20 @@ def find(con, monday: dt.date, f: Filters) -> list[Highlight]:
         *funnel(con, monday, f),
         *cohorts(con, monday, f),
     ]
-    return sorted(found, key=lambda h: -h.score)[:LIMIT]
+    first, last = views.data_span(con)
+    ranked = sorted(found, key=lambda h: -h.score)[:LIMIT]
+    return [_within(h, first, last) for h in ranked]
+
+
+def _within(h: Highlight, first: dt.date | None, last: dt.date | None) -> Highlight:
+    """Link dates inside the data's span: the date filter accepts nothing outside it."""
+    if first is None:
+        return h
+    params = tuple(
+        (k, min(max(dt.date.fromisoformat(v), first), last).isoformat() if k == "dates" else v)
+        for k, v in h.params
+    )
+    return replace(h, params=params)
 
 
 def movers(con, monday: dt.date, f: Filters) -> list[Highlight]:

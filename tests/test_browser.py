@@ -1,8 +1,10 @@
 """Browser tests: a real Streamlit server over a copy of the golden warehouse, driven by Chromium.
 
 These check what only a browser sees: every page renders without an exception, the shared
-filters live in the URL (a copied link reproduces the view, navigation keeps the filter), and
-hostile query parameters neither raise nor inject script nor touch the warehouse.
+filters live in the URL (a copied link reproduces the view, navigation keeps the filter), the
+weekly review (the default page, at /) shows the week the URL names, links its highlights to
+the pages that explain them and downloads its PDF, and hostile query parameters neither raise
+nor inject script nor touch the warehouse.
 
 Chromium comes from the system (Debian's /usr/bin/chromium, or $PITWALL_CHROMIUM). When it is
 missing the tests FAIL: they are never skipped.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,8 +26,9 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
+import pypdf
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -46,7 +50,8 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 # (URL path, page title, shows KPI tiles and charts)
 PAGES = [
-    ("/", "Spend balance", True),
+    ("/", "Weekly review", True),  # the default page
+    ("/spend_balance", "Spend balance", True),
     ("/channel_roi", "Channel ROI", True),
     ("/funnel", "Funnel", True),
     ("/cohorts", "Cohorts", True),
@@ -54,6 +59,30 @@ PAGES = [
 ]
 TITLES = {path: title for path, title, _ in PAGES}
 CHANNEL = "social"  # a channel of the golden business (tests/golden/channels.csv)
+FILTERED_PAGE = "/spend_balance"  # where the filter tests choose CHANNEL in the sidebar
+WEEKLY = "/"
+# The weekly review of the golden business, by hand from tests/golden/*.csv. The default
+# week is the last complete one: 2025-W16, 14-20 Apr 2025.
+DEFAULT_WEEK = "2025-W16"
+WEEK_DATES = ("2025-04-14", "2025-04-20")
+WEEK_CAPTION = "14 Apr 2025 – 20 Apr 2025"  # the sidebar's date caption for that week
+WEEK_FIGURES = {  # events €100 spent, o13 €100 by referral; k3 and k7 ordered
+    "Spend": "€100",
+    "Online share": "0.0 %",
+    "Revenue": "€100",
+    "ROAS": "1.00×",
+    "Active customers": "2",
+}
+WEEK_SPEND_DELTA = "+300.0 %"  # against 2025-W15's €25
+EARLIER_WEEK = "2025-W15"  # 7-13 Apr 2025: social €25 spent; k4 ordered, not attributed
+EARLIER_FIGURES = {
+    "Spend": "€25.00",
+    "Online share": "100.0 %",
+    "Revenue": "€0.00",
+    "Active customers": "1",
+}
+WEEKLY_TILES = 10
+PDF_NAME = f"pitwall-weekly-{DEFAULT_WEEK}.pdf"
 
 
 # --- the server --------------------------------------------------------------------------
@@ -244,13 +273,21 @@ _SNAPSHOT_JS = """() => {
     metrics: all('[data-testid="stMetric"]').map(
       (m) => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]
     ),
+    deltas: all('[data-testid="stMetric"]').map((m) => text(m, '[data-testid="stMetricDelta"]')),
+    links: all('[data-testid="stMain"] [data-testid="stPageLink"] a, '
+               + '[data-testid="stMain"] [data-testid="stMarkdownContainer"] a[target]')
+      .map((a) => [
+      a.innerText.split('\\n').map((t) => t.trim()).filter((t) => t).pop() ?? '',
+      a.getAttribute('href') ?? '',
+    ]),
     exceptions: all('[data-testid="stException"]').map((e) => e.innerText.slice(0, 2000)),
     charts: charts.length,
     drawnCharts: charts.filter((c) => c.querySelector('svg, canvas')).length,
   };
 }"""
-# The last element each page draws: the metric definitions caption, or on Data the
-# import-contract expander. Seeing it means the whole run's output has reached the DOM.
+# The last element each page draws: the metric definitions caption (on the weekly review
+# too, after its tiles, highlights and trend chart), or on Data the import-contract
+# expander. Seeing it means the whole run's output has reached the DOM.
 END_MARKERS = {path: "Full definitions: docs/metrics.md." for path in TITLES}
 END_MARKERS["/data"] = "The import contract"
 
@@ -264,6 +301,12 @@ class Rendered:
     exceptions: list[str]
     charts: int
     drawn_charts: int
+    deltas: list[str] = field(default_factory=list)  # each KPI tile's delta, "" for none
+    ends: list[str] = field(default_factory=list)  # the main area's captions
+    links: list[tuple[str, str]] = field(default_factory=list)  # main page links: label, href
+
+    def figures(self) -> dict[str, str]:
+        return dict(self.metrics)
 
 
 def _ready(snap: dict, path: str, kpis: bool) -> bool:
@@ -331,6 +374,9 @@ def wait_rendered(
         exceptions=snap["exceptions"],
         charts=snap["charts"],
         drawn_charts=snap["drawnCharts"],
+        deltas=snap["deltas"],
+        ends=snap["ends"],
+        links=[tuple(link) for link in snap["links"]],
     )
 
 
@@ -352,8 +398,28 @@ def shot_on_failure(page: Page, path: Path) -> Path:
     return path
 
 
+def query_values(url: str, key: str) -> list[str]:
+    return parse_qs(urlsplit(url).query).get(key, [])
+
+
 def query_channels(url: str) -> list[str]:
-    return parse_qs(urlsplit(url).query).get("channel", [])
+    return query_values(url, "channel")
+
+
+def sidebar_channels(page: Page) -> list[str]:
+    """The channels the sidebar's Channel multiselect shows as chosen."""
+    tags = page.locator(
+        '[data-testid="stSidebar"] [data-testid="stMultiSelect"] '
+        '[data-testid="stMultiSelectTagsContainer"]'
+    ).inner_text()
+    return tags.split()
+
+
+def sidebar_dates(page: Page) -> list[str]:
+    """The sidebar's captions: the first is the period's date range."""
+    return page.locator(
+        '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]'
+    ).all_inner_texts()
 
 
 _WATCH_RUNS_JS = """() => {
@@ -365,23 +431,64 @@ _WATCH_RUNS_JS = """() => {
 }"""
 
 
-def select_channel(page: Page, channel: str, shot: Path) -> Rendered:
-    """Pick `channel` in the sidebar multiselect (click, choose, close) and wait the rerun."""
-    page.evaluate(_WATCH_RUNS_JS)  # so the old view is not mistaken for the new one
-    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').click()
-    page.get_by_role("option", name=channel, exact=True).click()
-    page.keyboard.press("Escape")
+def _wait_rerun(page: Page, what: str, shot: Path) -> None:
+    """After `_WATCH_RUNS_JS` and an interaction: wait until the script has run again, so
+    the old view is not mistaken for the new one."""
     try:
         page.wait_for_function("() => window.__pitwallRuns > 0", timeout=RENDER_TIMEOUT * 1000)
     except PlaywrightTimeoutError:
         pytest.fail(
-            f"choosing {channel!r} in the Channel multiselect on {page.url} started no rerun "
-            f"within {RENDER_TIMEOUT:.0f} s (screenshot: {shot_on_failure(page, shot)})"
+            f"{what} on {page.url} started no rerun within {RENDER_TIMEOUT:.0f} s "
+            f"(screenshot: {shot_on_failure(page, shot)})"
         )
+
+
+def _wait_query(page: Page, key: str, value: str) -> None:
+    """Give the URL time to catch up with a widget (the test asserts on it afterwards)."""
     deadline = time.monotonic() + RENDER_TIMEOUT
-    while channel not in query_channels(page.url) and time.monotonic() < deadline:
+    while value not in query_values(page.url, key) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    return wait_rendered(page, "/", kpis=True, shot=shot)
+
+
+def select_channel(page: Page, channel: str, shot: Path, path: str) -> Rendered:
+    """Pick `channel` in the sidebar multiselect (click, choose, close) on the page at
+    `path` and wait the rerun."""
+    page.evaluate(_WATCH_RUNS_JS)
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').click()
+    page.get_by_role("option", name=channel, exact=True).click()
+    page.keyboard.press("Escape")
+    _wait_rerun(page, f"choosing {channel!r} in the Channel multiselect", shot)
+    _wait_query(page, "channel", channel)
+    return wait_rendered(page, path, kpis=True, shot=shot)
+
+
+def week_box(page: Page):
+    return page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has=page.get_by_role("combobox", name="Week")
+    )
+
+
+def shown_week(page: Page) -> str:
+    """The week the Week selectbox shows (its option, or the start of its label)."""
+    return week_box(page).get_by_role("combobox", name="Week").input_value()
+
+
+def select_week(page: Page, week: str, shot: Path) -> Rendered:
+    """Pick `week` (e.g. 2025-W15) in the weekly review's Week selectbox, wait the rerun."""
+    page.evaluate(_WATCH_RUNS_JS)
+    week_box(page).click()
+    option = page.get_by_role("option", name=re.compile(rf"^{re.escape(week)}\b"))
+    try:
+        option.first.click(timeout=RENDER_TIMEOUT * 1000)
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f"the Week selectbox on {page.url} offers no option {week!r}; options: "
+            f"{page.get_by_role('option').all_inner_texts()[:20]} "
+            f"(screenshot: {shot_on_failure(page, shot)})"
+        )
+    _wait_rerun(page, f"choosing {week!r} in the Week selectbox", shot)
+    _wait_query(page, "week", week)
+    return wait_rendered(page, WEEKLY, kpis=True, shot=shot)
 
 
 def assert_clean(r: Rendered, shot: Path, page: Page) -> None:
@@ -434,7 +541,7 @@ def unfiltered_kpis(unfiltered: dict, server: Server, tab: Tab, path: str, shot:
 
 @dataclass
 class FilteredView:
-    """Spend balance after choosing CHANNEL in the sidebar, as first seen."""
+    """FILTERED_PAGE (Spend balance) after choosing CHANNEL in the sidebar, as first seen."""
 
     tab: Tab
     url: str
@@ -450,9 +557,9 @@ def filtered_view(server, browser, tmp_path_factory) -> Iterator[FilteredView]:
     tab = _new_tab(context, own_context=True)
     shot = tmp_path_factory.mktemp("browser-filter") / "filtered.png"
     try:
-        before = open_page(tab, server, "/", shot=shot)
+        before = open_page(tab, server, FILTERED_PAGE, shot=shot)
         assert_clean(before, shot, tab.page)
-        after = select_channel(tab.page, CHANNEL, shot)
+        after = select_channel(tab.page, CHANNEL, shot, FILTERED_PAGE)
         report(f"rerun after choosing channel {CHANNEL!r}", after)
         yield FilteredView(tab, tab.page.url, before.metrics, after, shot)
     finally:
@@ -469,7 +576,7 @@ def test_channel_choice_goes_to_url(filtered_view):
     )
     assert query_channels(view.url) == [CHANNEL], view.url
     assert view.after.metrics != view.before, (
-        f"choosing {CHANNEL!r} did not change the KPIs of /: {view.after.metrics}"
+        f"choosing {CHANNEL!r} did not change the KPIs of {FILTERED_PAGE}: {view.after.metrics}"
     )
 
 
@@ -482,7 +589,7 @@ def test_copied_url_reproduces_kpis(server, filtered_view, open_tab, tmp_path):
     shot = tmp_path / "copied-url-fresh.png"
     start = time.monotonic()
     fresh.page.goto(view.url, wait_until="domcontentloaded")
-    again = wait_rendered(fresh.page, "/", since=start, shot=shot)
+    again = wait_rendered(fresh.page, FILTERED_PAGE, since=start, shot=shot)
     report("copied URL in a fresh context", again)
     assert_clean(again, shot, fresh.page)
     if again.metrics != view.after.metrics:
@@ -509,13 +616,10 @@ def test_navigation_keeps_channel(server, filtered_view, unfiltered, open_tab, t
         f"after clicking 'Channel ROI' in the nav the URL should still carry "
         f"channel={CHANNEL}, got {page.url} (screenshot: {shot_on_failure(page, shot)})"
     )
-    tags = page.locator(
-        '[data-testid="stSidebar"] [data-testid="stMultiSelect"] '
-        '[data-testid="stMultiSelectTagsContainer"]'
-    ).inner_text()
-    assert CHANNEL in tags.split(), (
+    tags = sidebar_channels(page)
+    assert CHANNEL in tags, (
         f"the Channel multiselect on {page.url} should still show {CHANNEL!r}, shows "
-        f"{tags!r} (screenshot: {shot_on_failure(page, shot)})"
+        f"{tags} (screenshot: {shot_on_failure(page, shot)})"
     )
     assert r.metrics and r.metrics != base, (
         f"the KPIs of {page.url} should reflect channel={CHANNEL} and differ from the "
@@ -545,10 +649,23 @@ _FILTER_ATTACKS = {
     "kind-drop-table": [("kind", "DROP TABLE orders")],
     "segment-nul": [("segment", "\x00")],
 }
-# The sidebar filters are shared: try each on the default page and on the page whose
+# The weekly review's own parameter: each must leave it on its default week.
+_WEEK_ATTACKS = {
+    "week-no-such-week": [("week", "2025-W99")],
+    "week-script": [("week", "<script>alert(1)</script>")],
+    "week-sql": [("week", "' OR 1=1;--")],
+    "week-img": [("week", "<img src=x onerror=alert(1)>")],
+}
+# The sidebar filters are shared: try each on the default page (the weekly review, where
+# the period does not apply) and on Spend balance (where all of them do), on the page whose
 # queries use that filter most, plus the page-specific parameters.
 HOSTILE = [
-    *[("/", name, q) for name, q in _FILTER_ATTACKS.items()],
+    *[
+        (path, name, q)
+        for path in (WEEKLY, "/spend_balance")
+        for name, q in _FILTER_ATTACKS.items()
+    ],
+    *[(WEEKLY, name, q) for name, q in _WEEK_ATTACKS.items()],
     ("/channel_roi", "channel-sql", _FILTER_ATTACKS["channel-sql"]),
     ("/funnel", "segment-nul", _FILTER_ATTACKS["segment-nul"]),
     ("/cohorts", "custom-dates-reversed", _FILTER_ATTACKS["custom-dates-reversed"]),
@@ -560,13 +677,15 @@ HOSTILE = [
 @pytest.mark.parametrize(
     ("path", "query"),
     [(p, q) for p, _, q in HOSTILE],
-    ids=[f"{p.strip('/') or 'spend_balance'}-{name}" for p, name, _ in HOSTILE],
+    ids=[f"{p.strip('/') or 'weekly'}-{name}" for p, name, _ in HOSTILE],
 )
 def test_hostile_url_parameters(server, open_tab, tmp_path, path, query):
     tab = open_tab()
     qs = "?" + urlencode(query, quote_via=quote)
     shot = tmp_path / "hostile.png"
-    r = open_page(tab, server, path, qs, kpis=False, shot=shot)
+    week_attack = any(key == "week" for key, _ in query)
+    # a hostile week leaves the filters alone: the default week's tiles and chart must show
+    r = open_page(tab, server, path, qs, kpis=week_attack, shot=shot)
     report(f"hostile {path}{qs}", r)
     assert_clean(r, shot, tab.page)
     assert TITLES[path] in r.titles, (
@@ -579,4 +698,268 @@ def test_hostile_url_parameters(server, open_tab, tmp_path, path, query):
     assert not tab.dialogs, f"{r.url} raised JavaScript dialogs: {tab.dialogs}"
     assert _sha256(server.warehouse) == server.warehouse_sha256, (
         f"the warehouse {server.warehouse} changed after opening {r.url}"
+    )
+    if week_attack:
+        week = shown_week(tab.page)
+        assert week.startswith(DEFAULT_WEEK), (
+            f"{server.url}{path}{qs} should fall back to the default week {DEFAULT_WEEK}, "
+            f"the Week selectbox shows {week!r} (screenshot: {shot_on_failure(tab.page, shot)})"
+        )
+        assert r.figures().get("Spend") == WEEK_FIGURES["Spend"], (
+            f"{r.url}: the default week's Spend tile should read {WEEK_FIGURES['Spend']}, "
+            f"tiles: {r.metrics} (screenshot: {shot_on_failure(tab.page, shot)})"
+        )
+        assert query_values(r.url, "week") in ([], [DEFAULT_WEEK]), (
+            f"the URL should drop the hostile week or name the week shown ({DEFAULT_WEEK}), "
+            f"it reads {r.url}"
+        )
+
+
+# --- 6. the weekly review ----------------------------------------------------------------
+
+
+def check_figures(r: Rendered, expected: dict[str, str], page: Page, shot: Path, what: str):
+    shown = r.figures()
+    wrong = {label: (want, shown.get(label)) for label, want in expected.items()}
+    wrong = {label: pair for label, pair in wrong.items() if pair[0] != pair[1]}
+    if wrong:
+        shot_on_failure(page, shot)
+    assert not wrong, (
+        f"{r.url} ({what}): tiles differ from the golden figures, label: (expected, shown): "
+        f"{wrong}; all tiles: {r.metrics} (screenshot: {shot})"
+    )
+
+
+def tile_delta(r: Rendered, label: str) -> str | None:
+    labels = [name for name, _ in r.metrics]
+    return r.deltas[labels.index(label)] if label in labels else None
+
+
+def test_weekly_review_default_week(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly.png"
+    page = tab.page
+    r = open_page(tab, server, WEEKLY, shot=shot)
+    report("weekly review at /", r)
+    assert_clean(r, shot, page)
+    assert "Weekly review" in r.titles, f"{r.url}: expected the Weekly review, got {r.titles}"
+    week = shown_week(page)
+    assert week.startswith(DEFAULT_WEEK), (
+        f"{r.url}: the Week selectbox should default to {DEFAULT_WEEK} (the last complete "
+        f"week in the data), shows {week!r} (screenshot: {shot_on_failure(page, shot)})"
+    )
+
+    assert len(r.metrics) == WEEKLY_TILES, (
+        f"{r.url}: expected {WEEKLY_TILES} KPI tiles, got {len(r.metrics)}: {r.metrics} "
+        f"(screenshot: {shot_on_failure(page, shot)})"
+    )
+    averages = [e for e in r.ends if "vs 4-week average" in e]
+    assert len(averages) == WEEKLY_TILES, (
+        f"{r.url}: each of the {WEEKLY_TILES} tiles should carry a 'vs 4-week average' "
+        f"caption, found {len(averages)}: {averages} (screenshot: {shot_on_failure(page, shot)})"
+    )
+    check_figures(r, WEEK_FIGURES, page, shot, f"default week {DEFAULT_WEEK}")
+    delta = tile_delta(r, "Spend")
+    assert delta == WEEK_SPEND_DELTA, (
+        f"{r.url}: the Spend tile's delta against the week before should read "
+        f"{WEEK_SPEND_DELTA} (€100 against €25), reads {delta!r} "
+        f"(screenshot: {shot_on_failure(page, shot)})"
+    )
+
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_role("heading", name="What changed").count() == 1, (
+        f"{r.url}: no 'What changed' heading (screenshot: {shot_on_failure(page, shot)})"
+    )
+    links = [(label, href) for label, href in r.links if label.startswith("See ")]
+    assert links, (
+        f"{r.url}: 'What changed' shows no highlight with a 'See …' link; page links: "
+        f"{r.links} (screenshot: {shot_on_failure(page, shot)})"
+    )
+    for label, href in links:
+        target = urlsplit(urljoin(page.url, href))
+        query = parse_qs(target.query)
+        assert target.path in TITLES and label == f"See {TITLES[target.path]}", (
+            f"{r.url}: the highlight link {label!r} goes to {href!r}, not to the page it names"
+        )
+        assert query.get("period") == ["Custom range"] and len(query.get("dates", [])) == 2, (
+            f"{r.url}: the highlight link {label!r} ({href!r}) should carry "
+            "period=Custom range and two dates"
+        )
+        if target.path == "/channel_roi":
+            assert query.get("dates") == list(WEEK_DATES), (
+                f"{r.url}: {label!r} should show the reviewed week {WEEK_DATES}, goes to {href!r}"
+            )
+
+    assert main.get_by_role("heading", name="Thirteen weeks").count() == 1, (
+        f"{r.url}: no 'Thirteen weeks' heading (screenshot: {shot_on_failure(page, shot)})"
+    )
+    assert r.charts == r.drawn_charts == 1, (
+        f"{r.url}: expected the trend chart drawn, {r.drawn_charts} of {r.charts} charts drew "
+        f"an SVG/canvas (screenshot: {shot_on_failure(page, shot)})"
+    )
+    drawn = main.locator('[data-testid="stVegaLiteChart"] svg').first.text_content() or ""
+    missing = [t for t in ("Spend", "Online share", "Revenue") if t not in drawn]
+    assert not missing, (
+        f"{r.url}: the trend chart has no panel for {missing} "
+        f"(screenshot: {shot_on_failure(page, shot)})"
+    )
+    assert not tab.dialogs, f"{r.url} raised JavaScript dialogs: {tab.dialogs}"
+
+
+def test_weekly_review_week_from_url(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly-url.png"
+    r = open_page(tab, server, WEEKLY, f"?week={EARLIER_WEEK}", shot=shot)
+    report(f"weekly review of {EARLIER_WEEK} from the URL", r)
+    assert_clean(r, shot, tab.page)
+    week = shown_week(tab.page)
+    assert week.startswith(EARLIER_WEEK), (
+        f"{r.url}: the Week selectbox should show {EARLIER_WEEK}, shows {week!r} "
+        f"(screenshot: {shot_on_failure(tab.page, shot)})"
+    )
+    assert query_values(r.url, "week") == [EARLIER_WEEK], (
+        f"opening ?week={EARLIER_WEEK} should keep it in the URL, got {r.url}"
+    )
+    check_figures(r, EARLIER_FIGURES, tab.page, shot, f"?week={EARLIER_WEEK}")
+
+
+def test_weekly_review_week_choice_goes_to_url(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly-choice.png"
+    before = open_page(tab, server, WEEKLY, shot=shot)
+    assert_clean(before, shot, tab.page)
+    check_figures(before, WEEK_FIGURES, tab.page, shot, "before choosing a week")
+
+    r = select_week(tab.page, EARLIER_WEEK, shot)
+    report(f"rerun after choosing week {EARLIER_WEEK}", r)
+    assert_clean(r, shot, tab.page)
+    assert query_values(tab.page.url, "week") == [EARLIER_WEEK], (
+        f"after choosing {EARLIER_WEEK} in the Week selectbox the URL should carry "
+        f"week={EARLIER_WEEK}, got {tab.page.url} "
+        f"(screenshot: {shot_on_failure(tab.page, shot)})"
+    )
+    check_figures(r, EARLIER_FIGURES, tab.page, shot, f"after choosing {EARLIER_WEEK}")
+
+
+def test_weekly_highlight_link_applies_filters(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly-link.png"
+    page = tab.page
+    r = open_page(tab, server, WEEKLY, shot=shot)
+    assert_clean(r, shot, page)
+    roi = [href for label, href in r.links if label == "See Channel ROI"]
+    assert roi, (
+        f"{r.url}: no highlight links to Channel ROI (the golden W16 has channel movers); "
+        f"page links: {r.links} (screenshot: {shot_on_failure(page, shot)})"
+    )
+    channels = query_values(roi[0], "channel")
+    assert len(channels) == 1, f"{r.url}: 'See Channel ROI' should name one channel: {roi[0]}"
+    channel = channels[0]
+
+    # a highlight opens its page in a new tab (beside the review), from its own URL
+    start = time.monotonic()
+    main = page.locator('[data-testid="stMain"]')
+    with page.context.expect_page(timeout=RENDER_TIMEOUT * 1000) as opened:
+        main.get_by_role("link", name="See Channel ROI").first.click()
+    page = opened.value
+    tab.dialogs.clear()
+    page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    page.wait_for_url("**/channel_roi*", timeout=RENDER_TIMEOUT * 1000)
+    landed = wait_rendered(page, "/channel_roi", since=start, shot=shot)
+    report(f"highlight link to Channel ROI for {channel!r}", landed)
+    assert_clean(landed, shot, page)
+
+    query = parse_qs(urlsplit(page.url).query)
+    wanted = {"channel": [channel], "dates": list(WEEK_DATES), "period": ["Custom range"]}
+    wrong = {k: (v, query.get(k)) for k, v in wanted.items() if query.get(k) != v}
+    assert not wrong, (
+        f"after 'See Channel ROI' the URL should carry the highlight's filters, "
+        f"key: (expected, got): {wrong}; URL {page.url} "
+        f"(screenshot: {shot_on_failure(page, shot)})"
+    )
+    shown = {
+        "channel": sidebar_channels(page),
+        "period": page.locator('[data-testid="stSidebar"]')
+        .get_by_role("combobox", name="Period")
+        .input_value(),
+        "dates": (sidebar_dates(page) or [""])[0],
+    }
+    expected = {"channel": [channel], "period": "Custom range", "dates": WEEK_CAPTION}
+    wrong = {k: (v, shown[k]) for k, v in expected.items() if shown[k] != v}
+    assert not wrong, (
+        f"{page.url} (reached by 'See Channel ROI' on the weekly review) carries the "
+        f"highlight's filters but the sidebar does not apply them, filter: (expected, shown): "
+        f"{wrong} (screenshot: {shot_on_failure(page, shot)})"
+    )
+
+    # the view must be the one the URL names: the same URL opened afresh shows the same KPIs
+    fresh, fresh_shot = open_tab(fresh=True), tmp_path / "weekly-link-fresh.png"
+    direct = open_page(
+        fresh, server, "/channel_roi", "?" + urlsplit(page.url).query, shot=fresh_shot
+    )
+    assert_clean(direct, fresh_shot, fresh.page)
+    assert landed.metrics == direct.metrics, (
+        f"Channel ROI reached by the highlight link shows other KPIs than its URL opened "
+        f"afresh.\nvia the link: {landed.metrics}\nopened afresh: {direct.metrics}\n"
+        f"screenshots: {shot_on_failure(page, shot)} / {fresh_shot}"
+    )
+    assert not tab.dialogs, f"{page.url} raised JavaScript dialogs: {tab.dialogs}"
+    page.close()
+
+
+def test_weekly_pdf_download(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly-pdf.png"
+    page = tab.page
+    r = open_page(tab, server, WEEKLY, shot=shot)
+    assert_clean(r, shot, page)
+    button = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"]').filter(
+        has_text="Download PDF"
+    )
+    assert button.count() == 1, (
+        f"{r.url}: expected one 'Download PDF' button, found {button.count()} "
+        f"(screenshot: {shot_on_failure(page, shot)})"
+    )
+    start = time.monotonic()
+    try:
+        with page.expect_download(timeout=RENDER_TIMEOUT * 1000) as info:
+            button.get_by_role("button").click()
+        download = info.value
+        failure = download.failure()
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f"clicking 'Download PDF' on {r.url} started no download within "
+            f"{RENDER_TIMEOUT:.0f} s (screenshot: {shot_on_failure(page, shot)}); server log:\n"
+            f"{server.log_tail()}"
+        )
+    print(f"[browser] weekly PDF downloaded in {time.monotonic() - start:.2f} s", flush=True)
+    assert failure is None, f"the PDF download from {r.url} failed: {failure}"
+    assert download.suggested_filename == PDF_NAME, (
+        f"the PDF should be named {PDF_NAME}, is {download.suggested_filename!r}"
+    )
+    path = tmp_path / PDF_NAME
+    download.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-"), f"{path} is not a PDF: starts {data[:40]!r}"
+    text = "\n".join(p.extract_text() or "" for p in pypdf.PdfReader(path).pages)
+    missing = [t for t in (DEFAULT_WEEK, WEEK_FIGURES["Spend"]) if t not in text]
+    assert not missing, f"the PDF {path} does not mention {missing}; its text:\n{text[:2000]}"
+    after = page.evaluate(_SNAPSHOT_JS)["exceptions"]
+    assert not after, f"{r.url} shows exception(s) after the download:\n" + "\n---\n".join(after)
+
+
+def test_weekly_review_channel_filter(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly-channel.png"
+    r = open_page(tab, server, WEEKLY, f"?channel={quote(CHANNEL)}", shot=shot)
+    report(f"weekly review with channel={CHANNEL}", r)
+    assert_clean(r, shot, tab.page)
+    assert sidebar_channels(tab.page) == [CHANNEL], (
+        f"{r.url}: the Channel multiselect should show {CHANNEL!r}, shows "
+        f"{sidebar_channels(tab.page)} (screenshot: {shot_on_failure(tab.page, shot)})"
+    )
+    assert shown_week(tab.page).startswith(DEFAULT_WEEK), (
+        f"{r.url}: expected the default week {DEFAULT_WEEK}, the Week selectbox shows "
+        f"{shown_week(tab.page)!r}"
+    )
+    # social spent €25 on 2025-04-10 (W15) and nothing in W16
+    check_figures(r, {"Spend": "€0.00"}, tab.page, shot, f"channel={CHANNEL}")
+    delta = tile_delta(r, "Spend")
+    assert delta == "-100.0 %", (
+        f"{r.url}: Spend for {CHANNEL} fell from €25 to nothing, its delta should read "
+        f"-100.0 %, reads {delta!r} (screenshot: {shot_on_failure(tab.page, shot)})"
     )

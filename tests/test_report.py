@@ -431,7 +431,8 @@ def test_base_url_links_each_highlight_to_its_page(linked_text):
     assert funnel["dates"] == ["2025-02-24", "2025-03-23"]  # the leads the sentence compares
     assert funnel["window"] == ["28"]
     [cohorts] = by_page["cohorts"]
-    assert cohorts["dates"] == ["2024-08-01", "2025-02-28"]  # Feb 2025 and six cohorts before
+    # Feb 2025 and six cohort months before (from 2024-08-01), held to the first data date
+    assert cohorts["dates"] == ["2025-01-05", "2025-02-28"]
     [share] = by_page["spend_balance"]
     assert share["dates"][0] <= "2025-04-14" and share["dates"][1] == "2025-04-20"
 

@@ -603,7 +603,9 @@ def test_w16_highlights(golden_con):
 
     assert "The **February 2025** cohort kept 0.0 %" in coh.text
     assert "against 50.0 % for the 1 cohort before it." in coh.text
-    assert coh.query()["dates"] == ["2024-08-01", "2025-02-28"]
+    # Feb 2025 and the six cohort months before (from 2024-08-01), the start held to the
+    # first data date 2025-01-05: the date filter accepts nothing outside the data
+    assert coh.query()["dates"] == ["2025-01-05", "2025-02-28"]
 
     assert social.text == ("Spend from **social** fell to nothing from €25.00 against the week "
                            "before.")
@@ -801,4 +803,4 @@ def test_week_after_the_data(golden_con):
     assert h.page == "cohorts" and h.score == pytest.approx(1 / 6)
     assert "The **March 2025** cohort kept 0.0 %" in h.text
     assert "against 16.7 % for the 2 cohorts before it." in h.text
-    assert h.query()["dates"] == ["2024-09-01", "2025-03-31"]
+    assert h.query()["dates"] == ["2025-01-05", "2025-03-31"]  # from 2024-09-01, held to the data

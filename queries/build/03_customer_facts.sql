@@ -11,7 +11,8 @@ WITH first_orders AS (
     SELECT
         customer_id,
         min(ordered_at) AS first_order_at,
-        arg_min(campaign_id, ordered_at) AS first_campaign_id
+        -- arg_min_null: the first order's campaign even when it has none (arg_min skips NULLs)
+        arg_min_null(campaign_id, ordered_at) AS first_campaign_id
     FROM orders
     GROUP BY customer_id
 ),
