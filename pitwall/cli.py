@@ -1,4 +1,4 @@
-"""The `python -m pitwall` command line: demo, load, export, report."""
+"""The `python -m pitwall` command line: demo, load, export, report, bench."""
 
 from __future__ import annotations
 
@@ -85,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     filter_args(r)
     r.add_argument("--base-url", help="the dashboard's address, to link each highlight to it")
     r.set_defaults(func=cmd_report)
+
+    b = sub.add_parser("bench", help="measure load and page speed at scale, against pandas")
+    b.add_argument("--scale", type=float, default=100, help="100 is about 10M orders")
+    b.add_argument("--runs", type=int, default=5, help="warm runs per median (at least 5)")
+    b.add_argument("--json", type=Path, help="also write the figures to this file")
+    b.add_argument("--dir", type=Path, help="files and warehouse (default: data/bench-SCALE)")
+    b.set_defaults(func=cmd_bench)
     return p
 
 
@@ -170,6 +177,14 @@ def cmd_report(args) -> int:
     took = time.perf_counter() - started
     print(f"Weekly review {weeks.name(monday)} written to {out} in {took:.1f} s")
     return 0
+
+
+def cmd_bench(args) -> int:
+    from pitwall import bench
+
+    if args.runs < 5:
+        raise ValueError("--runs must be 5 or more: a median of fewer warm runs is noise")
+    return bench.main(args.scale, args.runs, args.json, args.dir)
 
 
 def _print_progress(message: str) -> None:

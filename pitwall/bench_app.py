@@ -1,0 +1,71 @@
+"""The app side of the benchmark, run alone in a child process so that its peak memory is
+the app's: `python -m pitwall.bench_app WAREHOUSE RUNS` prints one JSON line.
+
+For each page: open it with its default filters, then time reruns after a filter change
+(a different channel each time, so no rerun is answered from the cache), as Streamlit's
+AppTest runs them on the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["weekly", "spend_balance", "channel_roi", "funnel", "cohorts"]
+
+
+def main(warehouse: str, runs: int) -> dict:
+    os.environ["PITWALL_WAREHOUSE"] = warehouse
+    from streamlit.testing.v1 import AppTest
+
+    from pitwall import charts
+
+    largest = [0]
+    guard = charts._data
+
+    def counting(df):
+        largest[0] = max(largest[0], len(df))
+        return guard(df)
+
+    charts._data = counting  # every chart's data passes through here
+
+    import gc
+
+    import streamlit as st
+
+    reruns = {}
+    for page in PAGES:
+        # one app per process, as a server has: each AppTest would otherwise keep its own
+        # warehouse connection (and its buffers) cached
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        gc.collect()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.switch_page(f"pages/{page}.py").run()
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].value}")
+        channels = list(at.multiselect(key="channel").options)
+        times = []
+        for i in range(runs):
+            at.multiselect(key="channel").set_value([channels[i % len(channels)]])
+            start = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - start) * 1000)
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception[0].value}")
+        reruns[page] = round(statistics.median(times), 1)
+    return {
+        "reruns_ms": reruns,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "max_chart_rows": largest[0],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]))))

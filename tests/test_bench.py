@@ -1,0 +1,68 @@
+"""The benchmark itself (not speed: tests check correctness only). On a small demo it must
+measure every page, find the pandas baseline equal to the warehouse, time the app's reruns
+and report what the README's performance section quotes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pitwall.bench import PAGE_QUERIES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("bench")
+    out = folder / "bench.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "pitwall", "bench", "--scale", "0.05", "--runs", "5",
+         "--dir", str(folder / "scale"), "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "load from CSV files" in run.stdout and "app process peak memory" in run.stdout
+    return json.loads(out.read_text())
+
+
+def test_every_page_is_timed_with_both_filters(result):
+    timed = {(r["page"], r["filters"]) for r in result["queries"] if "queries_ms" in r}
+    assert timed == {(p, f) for p in PAGE_QUERIES for f in ("default", "narrow")}
+    assert all(r["queries_ms"] > 0 for r in result["queries"] if "queries_ms" in r)
+
+
+def test_pandas_baseline_agrees_with_the_warehouse(result):
+    compared = [r for r in result["queries"] if "pandas_ms" in r]
+    assert {r["page"] for r in compared} == {"spend_balance", "channel_roi", "funnel", "cohorts"}
+    assert all(r["equal"] for r in compared), [r.get("difference") for r in compared]
+    assert all(r["speedup"] == pytest.approx(r["pandas_ms"] / r["view_ms"], rel=0.05)
+               for r in compared)
+
+
+def test_load_counts_the_files_it_loaded(result):
+    rows = result["load"]["rows"]
+    assert rows["orders"] > 1000 and rows["leads"] > 100 and rows["lead_stages"] > rows["leads"]
+    assert result["load"]["load_s"] >= result["load"]["build_s"] > 0
+
+
+def test_app_reruns_memory_and_chart_rows(result):
+    app = result["app"]
+    assert set(app["reruns_ms"]) == set(PAGE_QUERIES)
+    assert all(ms > 0 for ms in app["reruns_ms"].values())
+    assert 50 < app["peak_rss_mb"] < 4096
+    assert 0 < app["max_chart_rows"] <= 10_000
+
+
+def test_too_few_runs_is_refused(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "pitwall", "bench", "--runs", "2", "--dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 1
+    assert "--runs must be 5 or more" in run.stderr
+    assert not any(tmp_path.iterdir())
