@@ -161,7 +161,7 @@ def measure_queries(warehouse: Path, runs: int, progress) -> list[dict]:
                 view, ours, theirs = pair
                 row["view_ms"] = round(median_ms(lambda o=ours, f=f: o(con, f), runs), 1)
                 row["pandas_ms"] = round(
-                    median_ms(lambda t=theirs, f=f: t(tables, f), max(3, runs // 2)), 1
+                    median_ms(lambda t=theirs, f=f, tb=tables: t(tb, f), max(3, runs // 2)), 1
                 )
                 row["speedup"] = round(row["pandas_ms"] / max(row["view_ms"], 0.01), 1)
                 diff = baseline.same(view, ours(con, f), theirs(tables, f))
@@ -170,7 +170,6 @@ def measure_queries(warehouse: Path, runs: int, progress) -> list[dict]:
                     row["difference"] = diff
             rows.append(row)
     con.close()
-    del tables
     rows.append({"page": "(pandas start-up load)", "filters": "", "seconds": pandas_load_s})
     return rows
 
