@@ -1,0 +1,138 @@
+"""Loads never disturb readers, and a load killed at any moment loses nothing.
+
+The app reads the warehouse read-only (pitwall.warehouse.Warehouse); a load writes a new
+file beside it and swaps it in. These tests hold real readers open across real loads and
+kill real load processes with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pitwall import demo
+from pitwall.load import load_folder
+from pitwall.warehouse import TMP_MARK, Warehouse, clean_leftovers, open_readonly
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_ORDERS = 15  # tests/golden/orders.csv
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def orders(con) -> int:
+    return con.execute("SELECT count(*) FROM orders").fetchone()[0]
+
+
+@pytest.fixture
+def more_orders(golden_dir, tmp_path) -> Path:
+    """The golden files with one more order (o16): a load that visibly changes the data."""
+    folder = tmp_path / "more"
+    shutil.copytree(golden_dir, folder, ignore=shutil.ignore_patterns("*.md"))
+    with (folder / "orders.csv").open("a") as f:
+        f.write("o16,k1,2025-04-20T12:00:00,10,c_search_b2b\n")
+    return folder
+
+
+def test_open_reader_never_blocks_a_load(golden_copy, more_orders):
+    wh = Warehouse(golden_copy)
+    held = wh.cursor()  # an app session with the warehouse open
+    assert orders(held) == GOLDEN_ORDERS
+    load_folder(more_orders, golden_copy)  # must not fail with a lock error
+    assert orders(held) == GOLDEN_ORDERS  # the open snapshot is unchanged
+    assert orders(wh.cursor()) == GOLDEN_ORDERS + 1  # the next rerun sees the new file
+
+
+def test_query_in_flight_finishes_on_its_snapshot(golden_copy, more_orders):
+    wh = Warehouse(golden_copy)
+    cur = wh.cursor()
+    cur.execute("SELECT order_id FROM orders ORDER BY order_id")
+    first = cur.fetchmany(3)
+    load_folder(more_orders, golden_copy)  # swapped in while the result is half read
+    rest = cur.fetchall()
+    ids = [r[0] for r in first + rest]
+    assert len(ids) == GOLDEN_ORDERS and "o16" not in ids
+    fresh = [r[0] for r in wh.cursor().execute("SELECT order_id FROM orders").fetchall()]
+    assert "o16" in fresh
+
+
+def test_a_load_waits_for_no_reader_in_another_process(golden_copy, more_orders):
+    # a second process holding the warehouse open read-only, as a running app does
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pitwall.warehouse import open_readonly; "
+         "con = open_readonly(sys.argv[1]); con.execute('SELECT count(*) FROM orders'); "
+         "print('open', flush=True); time.sleep(60)", str(golden_copy)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        run = subprocess.run(
+            [sys.executable, "-m", "pitwall", "load", str(more_orders),
+             "--warehouse", str(golden_copy)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        assert orders(open_readonly(golden_copy)) == GOLDEN_ORDERS + 1
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory) -> Path:
+    """A demo business as CSV files, big enough that a load takes a few seconds."""
+    folder = tmp_path_factory.mktemp("big")
+    data = demo.generate(scale=3, seed=5)
+    con = duckdb.connect()
+    for name, frame in data.tables.items():
+        con.register("frame", frame)
+        con.execute(
+            f"COPY frame TO '{folder / name}.csv' (HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S')"
+        )
+        con.unregister("frame")
+    return folder
+
+
+def test_load_killed_at_any_moment_loses_nothing(golden_copy, big_folder):
+    before = sha256(golden_copy)
+    start = time.monotonic()
+    full = subprocess.run(  # how long a whole load of big_folder takes, into a scratch file
+        [sys.executable, "-m", "pitwall", "load", str(big_folder),
+         "--warehouse", str(golden_copy.with_name("scratch.duckdb"))],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert full.returncode == 0, full.stderr
+    took = time.monotonic() - start
+    killed_mid_write = 0
+    for share in (0.1, 0.3, 0.5, 0.7, 0.85, 0.95):
+        load = subprocess.Popen(
+            [sys.executable, "-m", "pitwall", "load", str(big_folder),
+             "--warehouse", str(golden_copy)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        time.sleep(took * share)
+        if load.poll() is not None:
+            pytest.fail(f"the load finished before {share:.0%} of its usual {took:.1f} s")
+        leftovers = list(golden_copy.parent.glob(f"{TMP_MARK}*"))
+        os.kill(load.pid, signal.SIGKILL)
+        load.wait()
+        killed_mid_write += bool(leftovers)
+        assert sha256(golden_copy) == before, f"killed at {share:.0%}: the warehouse changed"
+        assert orders(open_readonly(golden_copy)) == GOLDEN_ORDERS
+        # the dead load's temporary file is removed by the next start or load
+        removed = clean_leftovers(golden_copy)
+        assert not list(golden_copy.parent.glob(f"{TMP_MARK}*"))
+        assert len(removed) >= len(leftovers)
+    assert killed_mid_write, "no kill landed while the new file was being written"
