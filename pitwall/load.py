@@ -20,7 +20,13 @@ from pitwall.checks import check_columns, check_keys, check_references, check_st
 from pitwall.problems import LoadError, Problem
 from pitwall.readers import _q
 from pitwall.schema import FILE_SUFFIXES, REQUIRED_TABLES, SQL_TYPES, TABLES, Table
-from pitwall.warehouse import WRITE_CONFIG, clean_leftovers, swap_in, temp_path_for
+from pitwall.warehouse import (
+    WRITE_CONFIG,
+    clean_leftovers,
+    load_lock,
+    swap_in,
+    temp_path_for,
+)
 
 Progress = Callable[[str], None]
 Source = Path | pd.DataFrame
@@ -85,6 +91,11 @@ def load(
     """Replace the tables in `sources` (file paths or frames), keep the rest, rebuild."""
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with load_lock(warehouse):
+        return _load(sources, warehouse, progress, origin, demo_info)
+
+
+def _load(sources, warehouse: Path, progress: Progress, origin: str, demo_info) -> LoadReport:
     clean_leftovers(warehouse)
     tmp = temp_path_for(warehouse)
     _remove(tmp)

@@ -9,6 +9,7 @@ connections to the old snapshot keep working until they are closed.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import threading
 from dataclasses import dataclass
@@ -86,7 +87,22 @@ class Warehouse:
 
 
 def temp_path_for(path: Path) -> Path:
-    return path.with_name(f"{TMP_MARK}{path.name}.{os.getpid()}")
+    # pid first: clean_leftovers reads it to tell a dead load's file from a live one's
+    return path.with_name(f"{TMP_MARK}{path.name}.{os.getpid()}.{threading.get_ident()}")
+
+
+@contextlib.contextmanager
+def load_lock(path: Path):
+    """One load at a time per warehouse, across threads and processes. A second load waits
+    for the first and then starts from its result, so it keeps the tables the first loaded."""
+    # the lock is held on the warehouse's folder: no lock file to leave behind, and the
+    # kernel releases it when a load dies
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def swap_in(tmp: Path, path: Path) -> None:

@@ -106,15 +106,20 @@ def big_folder(tmp_path_factory) -> Path:
 
 
 def test_load_killed_at_any_moment_loses_nothing(golden_copy, big_folder):
+    """After SIGKILL the warehouse is the old one, byte for byte, or (when the kill came
+    after the swap) the complete new one: never a mix, never unreadable."""
+    pristine = golden_copy.with_name("pristine.duckdb")
+    shutil.copy(golden_copy, pristine)
     before = sha256(golden_copy)
+    scratch = golden_copy.with_name("scratch.duckdb")
     start = time.monotonic()
-    full = subprocess.run(  # how long a whole load of big_folder takes, into a scratch file
-        [sys.executable, "-m", "pitwall", "load", str(big_folder),
-         "--warehouse", str(golden_copy.with_name("scratch.duckdb"))],
+    full = subprocess.run(  # how long a whole load of big_folder takes, and what it gives
+        [sys.executable, "-m", "pitwall", "load", str(big_folder), "--warehouse", str(scratch)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert full.returncode == 0, full.stderr
     took = time.monotonic() - start
+    new_orders = orders(open_readonly(scratch))
     killed_mid_write = 0
     for share in (0.1, 0.3, 0.5, 0.7, 0.85, 0.95):
         load = subprocess.Popen(
@@ -123,16 +128,48 @@ def test_load_killed_at_any_moment_loses_nothing(golden_copy, big_folder):
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         time.sleep(took * share)
-        if load.poll() is not None:
-            pytest.fail(f"the load finished before {share:.0%} of its usual {took:.1f} s")
         leftovers = list(golden_copy.parent.glob(f"{TMP_MARK}*"))
         os.kill(load.pid, signal.SIGKILL)
         load.wait()
-        killed_mid_write += bool(leftovers)
-        assert sha256(golden_copy) == before, f"killed at {share:.0%}: the warehouse changed"
-        assert orders(open_readonly(golden_copy)) == GOLDEN_ORDERS
+        if sha256(golden_copy) == before:
+            killed_mid_write += bool(leftovers)
+            assert orders(open_readonly(golden_copy)) == GOLDEN_ORDERS
+        else:  # killed after the swap: the new warehouse, whole
+            assert orders(open_readonly(golden_copy)) == new_orders, f"killed at {share:.0%}"
+            shutil.copy(pristine, golden_copy)
         # the dead load's temporary file is removed by the next start or load
         removed = clean_leftovers(golden_copy)
         assert not list(golden_copy.parent.glob(f"{TMP_MARK}*"))
         assert len(removed) >= len(leftovers)
     assert killed_mid_write, "no kill landed while the new file was being written"
+
+
+def test_concurrent_loads_take_turns_and_keep_each_others_tables(golden_copy, golden_dir,
+                                                                  tmp_path):
+    # two loads at once, of different tables: each must keep the table the other loaded
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "targets.csv").write_text("month,online_share\n2025-01,0.9\n")
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    (budgets / "budgets.csv").write_text("month,channel,amount\n2025-01,search,999\n")
+    import threading
+
+    errors: list[BaseException] = []
+
+    def run(folder):
+        try:
+            load_folder(folder, golden_copy)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in (targets, budgets)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    con = open_readonly(golden_copy)
+    assert con.execute("SELECT online_share FROM targets").fetchall() == [(0.9,)]
+    assert con.execute("SELECT amount FROM budgets").fetchall() == [(999.0,)]
+    assert orders(con) == GOLDEN_ORDERS  # orders kept from the warehouse
