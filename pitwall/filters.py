@@ -12,6 +12,17 @@ class FilterError(ValueError):
     """A filter value that cannot be used; the message says which and why."""
 
 
+# Dates a filter may name. Far beyond any business's data, and far enough from Python's
+# own limits that a previous period or a trend window never overflows.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+
+def check_day(day: dt.date | None, what: str = "a date") -> None:
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise FilterError(f"{what} must lie between {FIRST_DAY} and {LAST_DAY}, not {day}")
+
+
 @dataclass(frozen=True)
 class Filters:
     start: dt.date | None = None
@@ -22,6 +33,8 @@ class Filters:
     region: str | None = None
 
     def __post_init__(self):
+        check_day(self.start, "the start date")
+        check_day(self.end, "the end date")
         if self.kind is not None and self.kind not in KINDS:
             raise FilterError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
         if self.start and self.end and self.start > self.end:

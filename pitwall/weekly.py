@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from pitwall import highlights, views, weeks
-from pitwall.filters import Filters
+from pitwall.filters import Filters, check_day
 from pitwall.metrics import derive
 from pitwall.views import WEEK_MEASURES, WEEK_RATIOS
 
@@ -68,6 +68,7 @@ def choices(con) -> list[dt.date]:
 
 
 def review(con, monday: dt.date, f: Filters | None = None) -> Review:
+    check_day(monday, "the week")
     start, end = weeks.span(monday, TREND_WEEKS)
     f = replace(f or Filters(), start=start, end=end)
     frame = views.weekly(con, f)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pitwall.filters import FilterError
+from pitwall.filters import FilterError, check_day
 
 _WEEK = re.compile(r"(\d{4})-?W(\d{2})")
 
@@ -16,9 +16,11 @@ def parse(text: str) -> dt.date:
     if not m:
         raise FilterError(f"a week is written like 2025-W07 (ISO year and week), not {text!r}")
     try:
-        return dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
     except ValueError:
         raise FilterError(f"{text!r} is not a week: ISO year {m[1]} has no week {m[2]}") from None
+    check_day(monday, "the week")
+    return monday
 
 
 def name(monday: dt.date) -> str:
