@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from pitwall import dashboard
+from pitwall import auth, dashboard
 
 st.set_page_config(page_title="Pitwall", page_icon=":material/speed:", layout="wide")
+auth.require_login()  # a no-op without an [auth] secrets section (docs/login.md)
 dashboard.ensure_warehouse()
 dashboard.sidebar_filters()
 
@@ -18,4 +19,5 @@ pages = [
 ]
 # URL paths are the file names (Streamlit's default), so a deep link also resolves on a fresh
 # server's first run, before st.navigation has replaced the legacy pages/ navigation.
-st.navigation(pages).run()
+with dashboard.routing():
+    st.navigation(pages).run()

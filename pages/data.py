@@ -54,25 +54,31 @@ uploads = st.file_uploader(
     key="uploads",
 )
 if uploads and st.button("Validate and load", type="primary", icon=":material/upload:"):
+    refused, report = None, None
     with tempfile.TemporaryDirectory() as folder, st.status("Loading…", expanded=True) as box:
         for up in uploads:
             (Path(folder) / Path(up.name).name).write_bytes(up.getvalue())
         try:
             report = load_folder(Path(folder), ui.warehouse().path, progress=box.write)
         except LoadError as exc:
-            box.update(label=f"Nothing was loaded: {len(exc.problems)} problem(s)", state="error")
-            st.dataframe(
-                pd.DataFrame([p.as_dict() for p in exc.problems])[
-                    ["file", "row", "column", "value", "message", "code"]
-                ],
-                hide_index=True,
-                width="stretch",
+            refused = exc
+            box.update(
+                label=f"Nothing was loaded: {len(exc.problems)} problem(s)",
+                state="error",
+                expanded=False,
             )
         else:
-            box.update(label="Loaded", state="complete")
-            for note in report.notes:
-                st.caption(note)
-            st.dataframe(report.tables, hide_index=True, width="stretch")
+            box.update(label="Loaded", state="complete", expanded=False)
+    # results below the progress box, so they stay in view when it folds
+    if refused:
+        st.error("Fix these and load the files again; the warehouse is unchanged.")
+        problems = pd.DataFrame([p.as_dict() for p in refused.problems])
+        ui.table(problems[["file", "row", "column", "value", "message", "code"]], "problems")
+    elif report:
+        st.success("Loaded. Every page now shows the new data.", icon=":material/check_circle:")
+        for note in report.notes:
+            st.caption(note)
+        st.dataframe(report.tables, hide_index=True, width="stretch")
 
 with st.expander("The import contract"):
     st.markdown(CONTRACT.read_text())

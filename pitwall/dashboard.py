@@ -3,6 +3,7 @@ shared filters, page headers, KPI tiles and tables. Pages stay thin by calling t
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import runpy
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from pitwall import formatting, meta, views, weekly
 from pitwall.filters import Filters
@@ -70,8 +70,10 @@ def identity() -> tuple:
 _SOURCES = {"views": views, "weekly": weekly}
 
 
+# `ident` (the warehouse file's identity) must be part of the cache key: st.cache_data
+# leaves arguments whose names start with "_" out of it.
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
-def _cached(_ident: tuple, name: str, args: tuple, kwargs: tuple):
+def _cached(ident: tuple, name: str, args: tuple, kwargs: tuple):
     module, _, func = name.rpartition(".")
     con = warehouse().cursor()
     try:
@@ -87,7 +89,7 @@ def view(name: str, *args, **kwargs):
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
-def status(_ident: tuple) -> dict:
+def status(ident: tuple) -> dict:
     con = warehouse().cursor()
     try:
         return {
@@ -183,15 +185,29 @@ def filters() -> Filters:
 ROUTER = Path(__file__).resolve().parent.parent / "app.py"
 
 
+_routed: contextvars.ContextVar[bool] = contextvars.ContextVar("pitwall_routed", default=False)
+
+
+@contextlib.contextmanager
+def routing():
+    """Marks the pages run by the router's st.navigation in this script run."""
+    token = _routed.set(True)
+    try:
+        yield
+    finally:
+        _routed.reset(token)
+
+
 def _through_router() -> None:
     """Run the router when Streamlit started a page script without it.
 
-    With a `pages/` folder beside app.py, Streamlit's first run in a fresh server process
-    (and every AppTest run) uses its legacy folder-based navigation until st.navigation is
-    called, and may start a page script directly. Running the router instead lets
-    st.navigation take over and run this page with the shared filters in place.
+    With a `pages/` folder beside app.py, Streamlit may run a page file directly (its legacy
+    folder-based navigation: a fresh session's first run, every AppTest run). Running the
+    router instead lets st.navigation take over and run this page with the shared filters
+    and the login check in place. Whether the router is running is known per script run,
+    not from Streamlit's process-wide navigation mode, which another session can flip.
     """
-    if PagesManager.uses_pages_directory:
+    if not _routed.get():
         runpy.run_path(str(ROUTER), run_name="__main__")
         st.stop()
 
