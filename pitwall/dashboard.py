@@ -44,7 +44,9 @@ LOAD_HINT = (
 
 @st.cache_resource
 def warehouse() -> Warehouse:
-    return Warehouse(default_path())
+    path = default_path()
+    clean_leftovers(path)  # at start: temporary files of loads that died
+    return Warehouse(path)
 
 
 def ensure_warehouse() -> Warehouse:

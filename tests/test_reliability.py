@@ -173,3 +173,22 @@ def test_concurrent_loads_take_turns_and_keep_each_others_tables(golden_copy, go
     assert con.execute("SELECT online_share FROM targets").fetchall() == [(0.9,)]
     assert con.execute("SELECT amount FROM budgets").fetchall() == [(999.0,)]
     assert orders(con) == GOLDEN_ORDERS  # orders kept from the warehouse
+
+
+def test_app_start_removes_a_dead_loads_temporary_file(golden_copy, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    dead = golden_copy.with_name(f"{TMP_MARK}{golden_copy.name}.999999999.1")  # no such pid
+    dead.write_bytes(b"half a warehouse")
+    monkeypatch.setenv("PITWALL_WAREHOUSE", str(golden_copy))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception, [e.value for e in at.exception]
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    assert not dead.exists()
+    assert orders(open_readonly(golden_copy)) == GOLDEN_ORDERS
