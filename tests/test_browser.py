@@ -13,16 +13,9 @@ missing the tests FAIL: they are never skipped.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,21 +23,10 @@ from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
 import pypdf
 import pytest
+from app_server import CHROMIUM, CHROMIUM_ARGS, running_app, sha256
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SERVER_START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 45.0
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -102,39 +84,6 @@ class Server:
             return "(no server log)"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    last = "no answer yet"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"Streamlit exited with code {proc.returncode} before answering "
-                f"{url}/_stcore/health. Log:\n{log.read_text(errors='replace')[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-                last = f"HTTP {resp.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = repr(exc)
-        time.sleep(0.25)
-    pytest.fail(
-        f"Streamlit did not answer {url}/_stcore/health within {SERVER_START_TIMEOUT:.0f} s "
-        f"(last: {last}). Log:\n{log.read_text(errors='replace')[-3000:]}"
-    )
-
-
 @pytest.fixture(scope="module")
 def server(golden_warehouse, tmp_path_factory) -> Iterator[Server]:
     """`streamlit run app.py` on a free port over a private copy of the golden warehouse."""
@@ -142,36 +91,8 @@ def server(golden_warehouse, tmp_path_factory) -> Iterator[Server]:
     warehouse = folder / "warehouse.duckdb"
     shutil.copy(golden_warehouse, warehouse)
     log = folder / "streamlit.log"
-    port = _free_port()
-    env = {**os.environ, "PITWALL_WAREHOUSE": str(warehouse)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(url, proc, log)
-        yield Server(url, warehouse, _sha256(warehouse), log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+    with running_app(warehouse, log) as url:
+        yield Server(url, warehouse, sha256(warehouse), log)
 
 
 # --- the browser -------------------------------------------------------------------------
@@ -696,7 +617,7 @@ def test_hostile_url_parameters(server, open_tab, tmp_path, path, query):
     assert not injected, f"{r.url}: the URL injected an <img src=x> into the page"
     tab.page.wait_for_timeout(200)  # let a late onerror/alert fire, if any
     assert not tab.dialogs, f"{r.url} raised JavaScript dialogs: {tab.dialogs}"
-    assert _sha256(server.warehouse) == server.warehouse_sha256, (
+    assert sha256(server.warehouse) == server.warehouse_sha256, (
         f"the warehouse {server.warehouse} changed after opening {r.url}"
     )
     if week_attack:

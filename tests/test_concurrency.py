@@ -25,33 +25,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from app_server import CHROMIUM, REPO, running_app
+from app_server import CHROMIUM_ARGS as BASE_ARGS
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
 
-REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+    *BASE_ARGS,
     "--disable-dev-shm-usage",
     # eight tabs share two cores: keep the ones not in front running at full speed
     "--disable-background-timer-throttling",
@@ -138,35 +127,6 @@ class Server:
             return "(no server log)"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    last = "no answer yet"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"Streamlit exited with code {proc.returncode} before answering "
-                f"{url}/_stcore/health. Log:\n{log.read_text(errors='replace')[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-                last = f"HTTP {resp.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = repr(exc)
-        time.sleep(0.25)
-    pytest.fail(
-        f"Streamlit did not answer {url}/_stcore/health within {SERVER_START_TIMEOUT:.0f} s "
-        f"(last: {last}). Log:\n{log.read_text(errors='replace')[-3000:]}"
-    )
-
-
 @pytest.fixture
 def server(golden_warehouse, tmp_path) -> Iterator[Server]:
     """`streamlit run app.py` on a free port over a private copy of the golden warehouse."""
@@ -175,36 +135,8 @@ def server(golden_warehouse, tmp_path) -> Iterator[Server]:
     warehouse = folder / "warehouse.duckdb"
     shutil.copy(golden_warehouse, warehouse)
     log = folder / "streamlit.log"
-    port = _free_port()
-    env = {**os.environ, "PITWALL_WAREHOUSE": str(warehouse)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(url, proc, log)
+    with running_app(warehouse, log, timeout=SERVER_START_TIMEOUT) as url:
         yield Server(url, warehouse, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 @pytest.fixture

@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +29,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import streamlit as st
+from app_server import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -41,20 +37,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parent.parent
-# As in tests/test_browser.py.
-CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
-SERVER_START_TIMEOUT = 60.0
 CLIENT_ID = "pitwall-test"
 CLIENT_SECRET = "not-a-real-secret"
 ALLOWED = "Allowed.Example"  # as configured; e-mails match it case-insensitively
@@ -214,34 +197,13 @@ class Server:
         return self.log.read_text(errors="replace")[-chars:]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"Streamlit exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp,
-        ):
-            if resp.status == 200:
-                return
-        time.sleep(0.25)
-    pytest.fail(f"Streamlit did not answer {url}/_stcore/health:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(provider, golden_warehouse, tmp_path_factory) -> Iterator[Server]:
     """`streamlit run app.py` with secrets pointing at the local provider."""
     folder = tmp_path_factory.mktemp("login-server")
     warehouse = folder / "warehouse.duckdb"
     shutil.copy(golden_warehouse, warehouse)
-    port = _free_port()
+    port = free_port()
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(
         "[auth]\n"
@@ -253,36 +215,9 @@ def server(provider, golden_warehouse, tmp_path_factory) -> Iterator[Server]:
         f'allowed_domains = ["{ALLOWED}"]\n'
     )
     log = folder / "streamlit.log"
-    env = {**os.environ, "PITWALL_WAREHOUSE": str(warehouse)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--secrets.files",
-        str(secrets_file),
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", proc, log)
+    with running_app(warehouse, log, "--secrets.files", str(secrets_file), port=port):
+        # the provider redirects to the redirect_uri's host, localhost
         yield Server(f"http://localhost:{port}", log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")

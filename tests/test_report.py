@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
-import os
 import re
 import subprocess
 import sys
@@ -65,21 +64,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pypdf
 import pytest
+from app_server import CHROMIUM, CHROMIUM_ARGS, REPO
 from playwright.sync_api import sync_playwright
 
 from pitwall import report
 from pitwall.filters import Filters
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 WEEK = "2025-W16"

@@ -12,9 +12,9 @@ import io
 import time
 from pathlib import Path
 
+from app_server import sha256
 from test_browser import (  # noqa: F401, F811  (fixtures are used by name)
     RENDER_TIMEOUT,
-    _sha256,
     browser,
     open_page,
     open_tab,
@@ -50,7 +50,7 @@ def _upload(page, files: list[Path], shot: Path) -> str:
 
 
 def test_bad_upload_lists_every_problem_and_changes_nothing(server, open_tab, tmp_path):  # noqa: F811, E501
-    before = _sha256(server.warehouse)
+    before = sha256(server.warehouse)
     bad = tmp_path / "orders.csv"
     # row 3 (the header is row 1) has a text revenue, row 4 a text date
     bad.write_text(
@@ -76,7 +76,7 @@ def test_bad_upload_lists_every_problem_and_changes_nothing(server, open_tab, tm
         ("not_a_number", "orders.csv", "3", "revenue", "lots"),
         ("not_a_date", "orders.csv", "4", "ordered_at", "someday"),
     }, rows
-    assert _sha256(server.warehouse) == before, "a refused upload changed the warehouse"
+    assert sha256(server.warehouse) == before, "a refused upload changed the warehouse"
 
 
 def test_good_upload_replaces_the_table_and_the_app_shows_it(server, open_tab, tmp_path,  # noqa: F811, E501
