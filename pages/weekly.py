@@ -38,7 +38,7 @@ if ui.page_header("Weekly review"):
     def _pdf() -> bytes:
         con = ui.warehouse().cursor()
         try:
-            return report.pdf(report.html(con, monday, f, base))
+            return report.pdf(report.render(con, review, base))  # the review shown here
         finally:
             con.close()
 

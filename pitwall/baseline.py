@@ -49,7 +49,7 @@ DAY = pd.Timedelta(days=1)
 def frames(con) -> dict[str, pd.DataFrame]:
     """The raw contract tables read from a warehouse connection into pandas (the app's startup
     load)."""
-    return {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES}
+    return {name: con.table(name).df() for name in TABLES}
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from pitwall import baseline, views, weekly, weeks
-from pitwall.filters import Filters
+from pitwall.filters import Filters, preset_range
 from pitwall.warehouse import READ_CONFIG, open_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,18 +88,10 @@ def prepare(scale: float, folder: Path, progress: Callable[[str], None]) -> dict
         return json.loads(timings_file.read_text())
     files = folder / "files"
     if not (files / "orders.csv").exists():
-        from pitwall import demo
+        from pitwall.demo_build import write_files
 
         progress(f"Generating the demo business at scale {scale:g} (not timed)")
-        data = demo.generate(scale=scale, seed=SEED)
-        files.mkdir(exist_ok=True)
-        con = duckdb.connect()
-        for name, frame in data.tables.items():
-            con.register("frame", frame)
-            target = str(files / f"{name}.csv").replace("'", "''")
-            con.execute(f"COPY frame TO '{target}' (HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S')")
-            con.unregister("frame")
-        con.close()
+        write_files(files, scale=scale, seed=SEED)
     from pitwall.load import load_folder
 
     marks: dict[str, float] = {}
@@ -125,11 +117,10 @@ def prepare(scale: float, folder: Path, progress: Callable[[str], None]) -> dict
 
 def page_filters(con, channel: str) -> tuple[dict[str, Filters], dt.date]:
     """The pages' default filters (Last 13 weeks) and the narrow one (a channel, 4 weeks)."""
-    _, last = views.data_span(con)
-    monday = weeks.last_complete(last)
-    default = Filters(last - dt.timedelta(days=7 * 13 - 1), last)
-    narrow = Filters(last - dt.timedelta(days=7 * 4 - 1), last, channels=(channel,))
-    return {"default": default, "narrow": narrow}, monday
+    first, last = views.data_span(con)
+    default = Filters(*preset_range("Last 13 weeks", first, last))
+    narrow = Filters(*preset_range("Last 4 weeks", first, last), channels=(channel,))
+    return {"default": default, "narrow": narrow}, weeks.last_complete(last)
 
 
 def busiest_channel(con) -> str:

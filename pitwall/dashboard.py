@@ -16,23 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from pitwall import formatting, meta, views, weekly
-from pitwall.filters import Filters
+from pitwall.filters import PRESETS, Filters, preset_range
 from pitwall.metrics import METRICS, add_totals
 from pitwall.warehouse import Warehouse, clean_leftovers, default_path
 
 _build_lock = threading.Lock()
 _filters: contextvars.ContextVar[Filters] = contextvars.ContextVar("pitwall_filters")
 
-# The URL carries a preset by its label (?period=Last+4+weeks), as Streamlit binds options.
-PRESETS = (
-    "Last 4 weeks",
-    "Last 13 weeks",
-    "Last 52 weeks",
-    "Quarter to date",
-    "Year to date",
-    "All time",
-    "Custom range",
-)
 LOAD_HINT = (
     "Load your own with `python -m pitwall load DIR` or on the **Data** page "
     "(one file per table, e.g. `orders.csv`)."
@@ -108,20 +98,6 @@ def current_status() -> dict:
 
 
 # --- shared filters --------------------------------------------------------------------
-
-
-def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
-    """Date range of a preset, anchored at the latest date in the data (not today)."""
-    weeks = {"Last 4 weeks": 4, "Last 13 weeks": 13, "Last 52 weeks": 52}
-    if preset in weeks:
-        start = last - dt.timedelta(days=7 * weeks[preset] - 1)
-    elif preset == "Quarter to date":
-        start = dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
-    elif preset == "Year to date":
-        start = dt.date(last.year, 1, 1)
-    else:
-        start = first
-    return max(start, first), last
 
 
 def sidebar_filters() -> Filters:

@@ -72,3 +72,29 @@ def parse_date(text: str | None, what: str = "date") -> dt.date | None:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise FilterError(f"{what} must be an ISO date like 2025-03-14, not {text!r}") from None
+
+
+# The URL carries a preset by its label (?period=Last+4+weeks), as Streamlit binds options.
+PRESETS = (
+    "Last 4 weeks",
+    "Last 13 weeks",
+    "Last 52 weeks",
+    "Quarter to date",
+    "Year to date",
+    "All time",
+    "Custom range",
+)
+
+
+def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """Date range of a preset, anchored at the latest date in the data (not today)."""
+    weeks = {"Last 4 weeks": 4, "Last 13 weeks": 13, "Last 52 weeks": 52}
+    if preset in weeks:
+        start = last - dt.timedelta(days=7 * weeks[preset] - 1)
+    elif preset == "Quarter to date":
+        start = dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
+    elif preset == "Year to date":
+        start = dt.date(last.year, 1, 1)
+    else:
+        start = first
+    return max(start, first), last

@@ -6,12 +6,11 @@ uses; the export keeps only the contract's.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
 
-from pitwall import queries
+from pitwall import queries, weeks
 from pitwall.filters import Filters
 from pitwall.metrics import derive, derive_funnel, ratio
 
@@ -158,9 +157,8 @@ WEEK_RATIOS = ["online_share", "roas", "cpl", "cac"]
 
 def weekly(con, f: Filters) -> pd.DataFrame:
     """One row per ISO week from f.start's week to f.end's week, quiet weeks included."""
-    first = f.start - dt.timedelta(days=f.start.weekday())
-    last = f.end - dt.timedelta(days=f.end.weekday())
-    params = replace(f, start=first, end=last + dt.timedelta(days=6)).params()
+    first, last = weeks.monday_of(f.start), weeks.monday_of(f.end)
+    params = replace(f, start=first, end=weeks.sunday(last)).params()
     df = queries.run(con, "weekly/measures", params)
     every = pd.DatetimeIndex(pd.date_range(first, last, freq="7D"), name="week")
     df["week"] = pd.to_datetime(df["week"])

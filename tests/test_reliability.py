@@ -7,7 +7,6 @@ kill real load processes with SIGKILL.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -16,19 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
+from app_server import sha256
 
-from pitwall import demo
+from pitwall.demo_build import write_files
 from pitwall.load import load_folder
 from pitwall.warehouse import TMP_MARK, Warehouse, clean_leftovers, open_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_ORDERS = 15  # tests/golden/orders.csv
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def orders(con) -> int:
@@ -93,16 +88,7 @@ def test_a_load_waits_for_no_reader_in_another_process(golden_copy, more_orders)
 @pytest.fixture(scope="module")
 def big_folder(tmp_path_factory) -> Path:
     """A demo business as CSV files, big enough that a load takes a few seconds."""
-    folder = tmp_path_factory.mktemp("big")
-    data = demo.generate(scale=3, seed=5)
-    con = duckdb.connect()
-    for name, frame in data.tables.items():
-        con.register("frame", frame)
-        con.execute(
-            f"COPY frame TO '{folder / name}.csv' (HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S')"
-        )
-        con.unregister("frame")
-    return folder
+    return write_files(tmp_path_factory.mktemp("big"), scale=3, seed=5)
 
 
 def test_load_killed_at_any_moment_loses_nothing(golden_copy, big_folder):
