@@ -92,3 +92,39 @@ def running_app(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+# What a page shows, read in one go: Streamlit's run state, the titles, the tiles, the links
+# and the charts. Streamlit 1.67 marks [data-testid=stApp] with data-test-script-state and
+# data-test-connection-state; a previous run's elements carry data-stale="true".
+SNAPSHOT_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const all = (s) => [...document.querySelectorAll(s)];
+  const text = (e, s) => (e.querySelector(s)?.innerText ?? '').trim();
+  const charts = all('[data-testid="stVegaLiteChart"]');
+  return {
+    state: app ? app.dataset.testScriptState : null,
+    connection: app ? app.dataset.testConnectionState : null,
+    statusWidget: all('[data-testid="stStatusWidget"]').length,
+    stale: all('[data-stale="true"]').length,
+    nodes: document.getElementsByTagName('*').length,
+    titles: all('[data-testid="stMain"] h1').map((e) => e.innerText.trim()),
+    ends: all('[data-testid="stMain"] [data-testid="stCaptionContainer"], '
+              + '[data-testid="stMain"] [data-testid="stExpander"] summary')
+      .map((e) => e.innerText.trim()),
+    metrics: all('[data-testid="stMetric"]').map(
+      (m) => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]
+    ),
+    deltas: all('[data-testid="stMetric"]').map((m) => text(m, '[data-testid="stMetricDelta"]')),
+    links: all('[data-testid="stMain"] [data-testid="stPageLink"] a, '
+               + '[data-testid="stMain"] [data-testid="stMarkdownContainer"] a[target]')
+      .map((a) => [
+      a.innerText.split('\\n').map((t) => t.trim()).filter((t) => t).pop() ?? '',
+      a.getAttribute('href') ?? '',
+    ]),
+    exceptions: all('[data-testid="stException"]').map((e) => e.innerText.slice(0, 2000)),
+    errors: all('[data-testid="stAlertContentError"]').map((e) => e.innerText.slice(0, 2000)),
+    charts: charts.length,
+    drawnCharts: charts.filter((c) => c.querySelector('svg, canvas')).length,
+  };
+}"""

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
 import pypdf
 import pytest
-from app_server import CHROMIUM, CHROMIUM_ARGS, running_app, sha256
+from app_server import CHROMIUM, CHROMIUM_ARGS, SNAPSHOT_JS, running_app, sha256
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -176,36 +176,6 @@ def open_tab(browser, shared_context) -> Iterator:
 
 # --- rendering helpers -------------------------------------------------------------------
 
-_SNAPSHOT_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const all = (s) => [...document.querySelectorAll(s)];
-  const text = (e, s) => (e.querySelector(s)?.innerText ?? '').trim();
-  const charts = all('[data-testid="stVegaLiteChart"]');
-  return {
-    state: app ? app.dataset.testScriptState : null,
-    connection: app ? app.dataset.testConnectionState : null,
-    statusWidget: all('[data-testid="stStatusWidget"]').length,
-    stale: all('[data-stale="true"]').length,
-    nodes: document.getElementsByTagName('*').length,
-    titles: all('[data-testid="stMain"] h1').map((e) => e.innerText.trim()),
-    ends: all('[data-testid="stMain"] [data-testid="stCaptionContainer"], '
-              + '[data-testid="stMain"] [data-testid="stExpander"] summary')
-      .map((e) => e.innerText.trim()),
-    metrics: all('[data-testid="stMetric"]').map(
-      (m) => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]
-    ),
-    deltas: all('[data-testid="stMetric"]').map((m) => text(m, '[data-testid="stMetricDelta"]')),
-    links: all('[data-testid="stMain"] [data-testid="stPageLink"] a, '
-               + '[data-testid="stMain"] [data-testid="stMarkdownContainer"] a[target]')
-      .map((a) => [
-      a.innerText.split('\\n').map((t) => t.trim()).filter((t) => t).pop() ?? '',
-      a.getAttribute('href') ?? '',
-    ]),
-    exceptions: all('[data-testid="stException"]').map((e) => e.innerText.slice(0, 2000)),
-    charts: charts.length,
-    drawnCharts: charts.filter((c) => c.querySelector('svg, canvas')).length,
-  };
-}"""
 # The last element each page draws: the metric definitions caption (on the weekly review
 # too, after its tiles, highlights and trend chart), or on Data the import-contract
 # expander. Seeing it means the whole run's output has reached the DOM.
@@ -270,7 +240,7 @@ def wait_rendered(
     quiet, nodes = 0, -1
     snap: dict = {}
     while time.monotonic() < deadline:
-        snap = page.evaluate(_SNAPSHOT_JS)
+        snap = page.evaluate(SNAPSHOT_JS)
         stable = snap["nodes"] == nodes
         nodes = snap["nodes"]
         quiet = quiet + 1 if stable and _ready(snap, path, kpis) else 0
@@ -860,7 +830,7 @@ def test_weekly_pdf_download(server, open_tab, tmp_path):
     text = "\n".join(p.extract_text() or "" for p in pypdf.PdfReader(path).pages)
     missing = [t for t in (DEFAULT_WEEK, WEEK_FIGURES["Spend"]) if t not in text]
     assert not missing, f"the PDF {path} does not mention {missing}; its text:\n{text[:2000]}"
-    after = page.evaluate(_SNAPSHOT_JS)["exceptions"]
+    after = page.evaluate(SNAPSHOT_JS)["exceptions"]
     assert not after, f"{r.url} shows exception(s) after the download:\n" + "\n---\n".join(after)
 
 

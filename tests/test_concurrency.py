@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from app_server import CHROMIUM, REPO, running_app
+from app_server import CHROMIUM, REPO, SNAPSHOT_JS, running_app
 from app_server import CHROMIUM_ARGS as BASE_ARGS
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
@@ -154,31 +154,6 @@ def load_folders(tmp_path) -> list[Path]:
 
 # --- rendering -----------------------------------------------------------------------------
 
-_SNAPSHOT_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const all = (s) => [...document.querySelectorAll(s)];
-  const text = (e, s) => (e.querySelector(s)?.innerText ?? '').trim();
-  const charts = all('[data-testid="stVegaLiteChart"]');
-  return {
-    state: app ? app.dataset.testScriptState : null,
-    connection: app ? app.dataset.testConnectionState : null,
-    statusWidget: all('[data-testid="stStatusWidget"]').length,
-    stale: all('[data-stale="true"]').length,
-    nodes: document.getElementsByTagName('*').length,
-    titles: all('[data-testid="stMain"] h1').map((e) => e.innerText.trim()),
-    ends: all('[data-testid="stMain"] [data-testid="stCaptionContainer"], '
-              + '[data-testid="stMain"] [data-testid="stExpander"] summary')
-      .map((e) => e.innerText.trim()),
-    metrics: all('[data-testid="stMetric"]').map(
-      (m) => [text(m, '[data-testid="stMetricLabel"]'), text(m, '[data-testid="stMetricValue"]')]
-    ),
-    exceptions: all('[data-testid="stException"]').map((e) => e.innerText.slice(0, 2000)),
-    errors: all('[data-testid="stAlertContentError"]').map((e) => e.innerText.slice(0, 2000)),
-    charts: charts.length,
-    drawnCharts: charts.filter((c) => c.querySelector('svg, canvas')).length,
-  };
-}"""
-
 
 def _ready(snap: dict, path: str) -> bool:
     """The run for `path` has ended and its output is drawn (see tests/test_browser.py)."""
@@ -209,7 +184,7 @@ async def wait_rendered(page: Page, path: str, start: float) -> dict:
     quiet, nodes, snap = 0, -1, {}
     while time.monotonic() < deadline:
         try:
-            snap = await page.evaluate(_SNAPSHOT_JS)
+            snap = await page.evaluate(SNAPSHOT_JS)
         except PlaywrightError:  # a navigation replaced the document under us: poll again
             quiet, nodes = 0, -1
             await asyncio.sleep(POLL)
