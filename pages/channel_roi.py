@@ -1,9 +1,10 @@
-"""Channel ROI: what each channel and campaign returns per euro."""
+"""Channel ROI: what each channel and campaign returns per euro, under any attribution model."""
 
 import streamlit as st
 
-from pitwall import charts, formatting
+from pitwall import attribution, charts, formatting
 from pitwall import dashboard as ui
+from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
 from pitwall.views import ROI_MEASURES, ROI_RATIOS
 
 if ui.page_header(
@@ -12,10 +13,32 @@ if ui.page_header(
     fills="Campaigns and channels tie spend, leads and orders to a channel.",
 ):
     f = ui.filters()
-    roi = ui.view("channel_roi", f)
-    before = ui.view("channel_roi", f.previous())
-    campaigns = ui.view("channel_roi", f, by="campaign")
-    loose = ui.view("unattributed", f)
+    c1, c2 = st.columns([3, 1])
+    model = c1.segmented_control(
+        "Attribution model",
+        list(MODELS),
+        format_func=lambda m: MODELS[m].label,
+        default=DEFAULT_MODEL,
+        required=True,
+        key="model",
+        bind="query-params",
+        help=" ".join(f"**{m.label}**: {m.description}" for m in MODELS.values()),
+    )
+    lookback = c2.number_input(
+        "Lookback (days)",
+        min_value=0,
+        max_value=MAX_LOOKBACK,
+        value=DEFAULT_LOOKBACK,
+        step=1,
+        key="lookback",
+        bind="query-params",
+        help="Touchpoints this many days before an order (up to the order) are on its path.",
+    )
+    chosen = {"model": model, "lookback_days": lookback}
+    roi = ui.view("channel_roi", f, **chosen)
+    before = ui.view("channel_roi", f.previous(), **chosen)
+    campaigns = ui.view("channel_roi", f, by="campaign", **chosen)
+    loose = ui.view("unattributed", f, **chosen)
 
     now_t = ui.totals(roi, ROI_MEASURES, ROI_RATIOS)
     before_t = ui.totals(before, ROI_MEASURES, ROI_RATIOS)
@@ -25,8 +48,8 @@ if ui.page_header(
     if loose["orders"]:
         st.caption(
             f"Plus {formatting.money(loose['revenue'])} of revenue from "
-            f"{formatting.count(loose['orders'])} orders without a campaign "
-            "(unattributed: in no channel)."
+            f"{formatting.count(loose['orders'])} orders without a campaign or a touchpoint "
+            f"in the lookback (unattributed under {MODELS[model].label.lower()}: in no channel)."
         )
     if roi.empty:
         st.info("No spend, credited revenue, leads or new customers in this period and filter.")
@@ -65,6 +88,39 @@ if ui.page_header(
             columns.insert(6, "margin_roi")
         ui.table(roi[columns], "channel-roi")
 
+        st.subheader("Every attribution model side by side")
+        touched = "touchpoints" in ui.current_status()["loaded"]
+        if not touched:
+            st.caption(
+                "No touchpoints are loaded, so each order's path is its own campaign and every "
+                "model gives the same figures. Load `touchpoints.csv` (customer_id, touched_at, "
+                "campaign_id) to compare models."
+            )
+        models = attribution.labelled(ui.view("attribution_models", f, lookback_days=lookback))
+        left, right = st.columns(2)
+        with left:
+            st.altair_chart(
+                charts.model_compare(models, "revenue", "Credited revenue", "money"),
+                width="stretch",
+            )
+        with right:
+            st.altair_chart(charts.model_compare(models, "roas", "ROAS", ".2f"), width="stretch")
+        wide = attribution.side_by_side(models)
+        ui.table(
+            wide,
+            "attribution-models",
+            formats={c: "money" if c.startswith("revenue") else "ratio" for c in wide.columns[3:]},
+            labels={
+                f"{value}_{m.name}": f"{m.label}: {'revenue' if value == 'revenue' else 'ROAS'}"
+                for m in MODELS.values()
+                for value in ("revenue", "roas")
+            },
+        )
+        st.caption(
+            "Channels that open journeys gain under first touch and position based; those that "
+            "close them gain under last touch. Every model shares out the same revenue."
+        )
+
         st.subheader("Which campaigns bring the revenue")
         ranked = campaigns.sort_values("revenue", ascending=False)
         ranked = ranked[ranked["revenue"] > 0].head(50)
@@ -97,7 +153,8 @@ if ui.page_header(
             "campaign-roi",
         )
     ui.definitions(
-        "Attribution: last touch (the order's campaign). ROAS = revenue / spend; "
-        "ROI = (revenue − spend) / spend; CPL = spend / leads; CAC = spend / new "
-        "customers. A ratio with nothing to divide by is shown as –."
+        f"Attribution: {MODELS[model].label}. {MODELS[model].description} A path holds the "
+        f"customer's touchpoints up to {lookback} days before the order, then the order's own "
+        "campaign. ROAS = revenue / spend; ROI = (revenue − spend) / spend; CPL = spend / "
+        "leads; CAC = spend / new customers. A ratio with nothing to divide by is shown as –."
     )

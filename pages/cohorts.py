@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from pitwall import charts
+from pitwall import charts, economics
 from pitwall import dashboard as ui
 from pitwall.metrics import derive
+from pitwall.views import VIEW_COLUMNS
 
 MODES = {"bounded": "In the month", "unbounded": "On or after"}
+LTV_SPLITS = {"channel": "Acquisition channel", "kind": "Online / offline acquisition"}
 SPLITS = {
     None: "All customers",
     "channel": "Acquisition channel",
@@ -108,6 +110,94 @@ if ui.page_header("Cohorts", needs=["orders"]):
                 ]
             ],
             "retention",
+        )
+
+    st.header("What acquired customers are worth")
+    if not {"campaigns", "channels"} <= ui.current_status()["loaded"]:
+        st.info(
+            "Lifetime value against acquisition cost needs `campaigns.csv` and `channels.csv`: "
+            "they tie each customer's acquisition campaign to a channel and its spend."
+        )
+    else:
+        econ = ui.view("cohort_economics", f)
+        acquired = econ[econ["new_customers"] > 0]
+        if acquired.empty:
+            st.info("No customer in this period and filter was acquired through a campaign.")
+        else:
+            ltv_by = st.segmented_control(
+                "Value curves by",
+                list(LTV_SPLITS),
+                format_func=LTV_SPLITS.get,
+                default="channel",
+                required=True,
+                key="ltv_by",
+                bind="query-params",
+            )
+            curve = ui.view("ltv_curves", f, breakdown=ltv_by)
+            shown = curve[curve["month"] <= max(economics.HORIZON, 24)].rename(
+                columns={"month": "period", "grp": ltv_by}
+            )
+            st.subheader("Cumulative revenue per acquired customer")
+            st.altair_chart(
+                charts.curves(shown, "ltv", "Revenue per customer", "money", color=ltv_by),
+                width="stretch",
+            )
+            st.caption(
+                "Month k holds what customers bought before acquisition + k months. Every "
+                "acquired customer counts, also those whose k months have not yet passed."
+            )
+            left, right = st.columns(2)
+            with left:
+                st.subheader("LTV / CAC")
+                st.altair_chart(
+                    charts.metric_bars(econ, "ltv_to_cac", "LTV (12 months) / CAC", ".2f"),
+                    width="stretch",
+                )
+            with right:
+                st.subheader("Months to pay back CAC")
+                st.altair_chart(
+                    charts.metric_bars(econ, "payback_months", "Months", "d"), width="stretch"
+                )
+                unpaid = acquired.loc[acquired["payback_months"].isna(), "channel"].tolist()
+                if unpaid:
+                    st.caption(f"Not paid back yet: {', '.join(unpaid)}.")
+            ui.table(econ[VIEW_COLUMNS["cohort-economics"]], "cohort-economics")
+
+    st.subheader("What if retention were higher?")
+    lift = st.number_input(
+        "Retention points added in every month after acquisition",
+        min_value=0,
+        max_value=100,
+        value=5,
+        step=1,
+        key="lift",
+        bind="query-params",
+    )
+    gained = economics.what_if(ui.view("retention", f, mode="bounded"), lift)
+    if gained.empty:
+        st.info("No completed month after acquisition in these cohorts yet.")
+    else:
+        ui.kpi_tiles(
+            [
+                ui.Tile(
+                    "revenue_gained",
+                    gained["revenue_gained"].sum(min_count=1),
+                    label=f"Revenue gained at +{lift} points",
+                    help="Extra active customers × what that month's active customers spent "
+                    "on average, summed over the completed months after acquisition.",
+                )
+            ],
+            columns=3,
+        )
+        st.altair_chart(
+            charts.period_bars(gained, "revenue_gained", "Revenue gained", "money"),
+            width="stretch",
+        )
+        st.caption(
+            f"{gained['extra_customers'].sum():,.1f} more active customer-months: each completed "
+            "month after acquisition keeps that many more points of its cohort (never past "
+            "100 %), and each extra customer spends what that month's active customers spent "
+            "on average."
         )
     ui.definitions(
         f"Cohort = month of acquisition (or first order); mode: "

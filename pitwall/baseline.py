@@ -33,6 +33,7 @@ TABLES = (
     "funnel_stages",
     "customers",
     "orders",
+    "touchpoints",
 )
 # Columns that identify a row of each view (rows are matched on them by `same`).
 KEYS = {
@@ -221,8 +222,30 @@ def spend_balance(t: dict, f: Filters) -> pd.DataFrame:
     return out
 
 
+def _last_touch(orders: pd.DataFrame, touches: pd.DataFrame, days: int = 30) -> pd.Series:
+    """Each order's last-touch campaign: its own, else the customer's latest touchpoint in
+    the `days` up to the order (ties on time: the greatest campaign_id)."""
+    own = orders["campaign_id"]
+    loose = orders.loc[own.isna(), ["customer_id", "ordered_at"]].reset_index()
+    if loose.empty or touches.empty:
+        return own
+    latest = pd.merge_asof(
+        loose.sort_values("ordered_at"),
+        touches.sort_values(["touched_at", "campaign_id"])[
+            ["customer_id", "touched_at", "campaign_id"]
+        ],
+        left_on="ordered_at",
+        right_on="touched_at",
+        by="customer_id",
+        tolerance=pd.Timedelta(days=days),
+        direction="backward",
+    ).set_index("index")["campaign_id"]
+    return own.fillna(latest)
+
+
 def channel_roi(t: dict, f: Filters) -> pd.DataFrame:
-    """Spend, last-touch revenue, leads and new customers per channel, with their ratios.
+    """Spend, last-touch revenue (the order's campaign, else its latest touchpoint in 30
+    days), leads and new customers per channel, with their ratios.
     Segment and region pick campaigns by the campaign's own values."""
     campaigns = _campaign_channels(t)
     cc = campaigns[_picked(campaigns, f)].set_index("campaign_id")
@@ -231,7 +254,9 @@ def channel_roi(t: dict, f: Filters) -> pd.DataFrame:
     spent = spend[_in_range(spend["date"], f)].groupby("campaign_id")["amount"].sum()
 
     orders = t["orders"]
-    orders = orders[orders["campaign_id"].notna() & _in_range(orders["ordered_at"], f)]
+    orders = orders[_in_range(orders["ordered_at"], f)]
+    orders = orders.assign(campaign_id=_last_touch(orders, t["touchpoints"]))
+    orders = orders[orders["campaign_id"].notna()]
     by_campaign = orders.groupby("campaign_id")
     credited = pd.DataFrame(
         {

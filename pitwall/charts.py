@@ -363,6 +363,45 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
     )
 
 
+def model_compare(df: pd.DataFrame, metric: str, label: str, fmt: str) -> alt.Chart:
+    """Each channel's figure under every attribution model, bars side by side."""
+    return (
+        alt.Chart(_data(df.dropna(subset=[metric])))
+        .mark_bar()
+        .encode(
+            y=alt.Y("channel:N", title=None),
+            x=alt.X(f"{metric}:Q", axis=axis(label, fmt)),
+            yOffset=alt.YOffset("model_label:N", sort=alt.SortField("model_order")),
+            color=alt.Color(
+                "model_label:N",
+                title="Model",
+                sort=alt.SortField("model_order"),
+                scale=alt.Scale(scheme="tableau10"),
+            ),
+            tooltip=[
+                "channel:N",
+                alt.Tooltip("model_label:N", title="Model"),
+                alt.Tooltip(f"{metric}:Q", format=tip_format(fmt), title=label),
+            ],
+        )
+        .properties(height=alt.Step(9))
+    )
+
+
+def period_bars(df: pd.DataFrame, y: str, title: str, fmt: str) -> alt.Chart:
+    """One bar per month since acquisition."""
+    return (
+        alt.Chart(_data(df))
+        .mark_bar(color=KIND_COLORS["online"])
+        .encode(
+            x=alt.X("period:O", title="Months since acquisition"),
+            y=alt.Y(f"{y}:Q", axis=axis(title, fmt)),
+            tooltip=["period:O", alt.Tooltip(f"{y}:Q", format=tip_format(fmt), title=title)],
+        )
+        .properties(height=220)
+    )
+
+
 D3_FORMATS = {"money": "money", "percent": ".0%", "ratio": ".1f", "count": ",.0f", "days": ".1f"}
 
 

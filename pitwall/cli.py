@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
 from pitwall.filters import FilterError, Filters, parse_date
 from pitwall.problems import LoadError
 from pitwall.schema import KINDS
@@ -75,6 +76,19 @@ def _parser() -> argparse.ArgumentParser:
     filter_args(e)
     e.add_argument("--window-days", type=float, help="funnel conversion window")
     e.add_argument("--mode", choices=MODES, default="bounded", help="retention mode")
+    e.add_argument(
+        "--attribution",
+        choices=list(MODELS),
+        default=DEFAULT_MODEL,
+        help="channel-roi: how an order's revenue is shared over its touches (default: last)",
+    )
+    e.add_argument(
+        "--lookback-days",
+        type=int,
+        default=DEFAULT_LOOKBACK,
+        help=f"channel-roi: days of touchpoints before an order that count "
+        f"(0 to {MAX_LOOKBACK}; default {DEFAULT_LOOKBACK})",
+    )
     e.add_argument("--format", choices=("csv", "json"), default="csv")
     e.set_defaults(func=cmd_export)
 
@@ -150,9 +164,12 @@ def cmd_export(args) -> int:
     con = _open(args)
     frame = {
         "spend-balance": lambda: views.spend_balance(con, f),
-        "channel-roi": lambda: views.channel_roi(con, f),
+        "channel-roi": lambda: views.channel_roi(
+            con, f, model=args.attribution, lookback_days=args.lookback_days
+        ),
         "funnel": lambda: views.funnel(con, f, window_days=args.window_days),
         "retention": lambda: views.retention(con, f, mode=args.mode),
+        "cohort-economics": lambda: views.cohort_economics(con, f),
     }[args.view]()
     out = views.export_frame(args.view, frame)
     if args.format == "json":

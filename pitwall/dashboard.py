@@ -250,12 +250,19 @@ def totals(frame: pd.DataFrame, measures: list[str], ratios: list[str]) -> dict:
     return add_totals(frame, measures, ratios)
 
 
-def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) -> None:
+def table(
+    df: pd.DataFrame,
+    name: str,
+    formats: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
     """The table behind a chart, with its CSV download."""
     config = {}
     for col in df.columns:
         kind = (formats or {}).get(col) or (METRICS[col].fmt if col in METRICS else None)
-        label = METRICS[col].label if col in METRICS else col.replace("_", " ").capitalize()
+        label = (labels or {}).get(col) or (
+            METRICS[col].label if col in METRICS else col.replace("_", " ").capitalize()
+        )
         if kind:
             config[col] = st.column_config.NumberColumn(
                 label, format=formatting.COLUMN_FORMATS[kind]

@@ -10,7 +10,9 @@ The data come from a small generative model whose parameters are returned as ``t
   "elevator" straight to presented/offer, failures get a ``lost`` row; won leads become customers;
 * a customer orders in month k >= 1 after acquisition with probability
   p(k) = floor + (p1 - floor) * exp(-decay * (k - 1)) of the acquiring channel (month 0 always
-  holds the first order), realised as a mix of loyal "core" customers and decaying ones.
+  holds the first order), realised as a mix of loyal "core" customers and decaying ones;
+* before acquisition a customer meets Poisson-many "opening" touches (display, social, print,
+  ...) in running campaigns of their segment and region -> ``touchpoints``.
 
 Everything random comes from one ``numpy.random.default_rng(seed)`` drawn in a fixed order, so
 (scale, seed, end) fully determine the result. Counts of leads, customers and orders scale with
@@ -133,6 +135,12 @@ _SALES_MIX = np.array(
 _TOUCH_P = (0.40, 0.0, 0.08)  # P(repeat order credited to a campaign) by sales channel
 _TOUCH_CHANNELS = ("Paid search", "Email newsletter", "Messaging")
 _TOUCH_WEIGHTS = (0.50, 0.35, 0.15)
+# Touchpoints before acquisition: the channels that open a journey, Poisson-many per customer,
+# each an exponential number of days before the acquisition (some beyond a 30-day lookback).
+_OPENER_CHANNELS = ("Display", "Social", "Radio / TV", "Sponsoring", "Print", "Website / SEO")
+_OPENER_WEIGHTS = (0.25, 0.25, 0.10, 0.05, 0.15, 0.20)
+_OPENERS_PER_CUSTOMER = 2.5
+_OPENER_DAYS = 16.0  # mean days from an opening touch to the acquisition
 
 
 @dataclass
@@ -590,20 +598,43 @@ def _order_attributes(rng, cal, orders, cust, cp):
     rate = np.clip(rate + rng.normal(0, _MARGIN_SD, n), 0.05, 0.7)
     campaign = np.where(orders["first"], cust["camp"][ci], -1)
     touched = ~orders["first"] & (rng.random(n) < np.array(_TOUCH_P)[sales])
-    campaign[touched] = _touch_campaign(
-        rng, cal, cp, orders["t"][touched], seg[touched], cust["reg"][ci][touched]
+    campaign[touched] = _running_campaign(
+        rng,
+        cal,
+        cp,
+        orders["t"][touched],
+        seg[touched],
+        cust["reg"][ci][touched],
+        _TOUCH_CHANNELS,
+        _TOUCH_WEIGHTS,
     )
     return revenue, np.round(revenue * rate, 2), sales, campaign
 
 
-def _touch_campaign(rng, cal, cp, t, seg, reg):
-    """A running search/email/messaging campaign of the customer's segment and region, or -1."""
-    lookup = np.full((len(_TOUCH_CHANNELS), cal.n_days, 2, 4), -1)
-    for i, name in enumerate(_TOUCH_CHANNELS):
+def _running_campaign(rng, cal, cp, t, seg, reg, channels, weights):
+    """A campaign of one of `channels` (drawn by `weights`) running at time t in the
+    customer's segment and region, or -1 when none is."""
+    lookup = np.full((len(channels), cal.n_days, 2, 4), -1)
+    for i, name in enumerate(channels):
         for j in np.flatnonzero(cp["ch"] == _CH[name]):
             lookup[i, cp["s"][j] : cp["e"][j] + 1, cp["seg"][j], cp["reg"][j]] = j
-    which = rng.choice(len(_TOUCH_CHANNELS), len(t), p=_TOUCH_WEIGHTS)
+    which = rng.choice(len(channels), len(t), p=weights)
     return lookup[which, t // DAY - cal.day0, seg, reg]
+
+
+def _touchpoints(rng, cal, cust, cp) -> dict:
+    """Opening touches before each acquisition, in running campaigns of opener channels."""
+    count = rng.poisson(_OPENERS_PER_CUSTOMER, len(cust["t"]))
+    ci = np.repeat(np.arange(len(cust["t"])), count)
+    t = cust["t"][ci] - (rng.exponential(_OPENER_DAYS, len(ci)) * DAY).astype(np.int64)
+    inside = t >= cal.day0 * DAY
+    ci, t = ci[inside], t[inside]
+    camp = _running_campaign(
+        rng, cal, cp, t, cust["seg"][ci], cust["reg"][ci], _OPENER_CHANNELS, _OPENER_WEIGHTS
+    )
+    found = camp >= 0
+    order = np.argsort(t[found], kind="stable")
+    return {"cust": ci[found][order], "t": t[found][order], "camp": camp[found][order]}
 
 
 # --- assembly ----------------------------------------------------------------------------------
@@ -658,6 +689,7 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
     sorted_cust = {k: v[cust["order"]] for k, v in cust.items()}
     orders = _orders(rng, cal, sorted_cust)
     revenue, margin, sales, order_camp = _order_attributes(rng, cal, orders, sorted_cust, cp)
+    touches = _touchpoints(rng, cal, sorted_cust, cp)  # drawn last: the rest stays as it was
 
     cid = cp["id"]
     tables = {
@@ -717,6 +749,13 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
                 "gross_margin": margin,
                 "campaign_id": _labels(order_camp, cid),
                 "sales_channel": _labels(sales, SALES_CHANNELS),
+            }
+        ),
+        "touchpoints": _frame(
+            {
+                "customer_id": sorted_cust["id"][touches["cust"]],
+                "touched_at": _ts(touches["t"]),
+                "campaign_id": _labels(touches["camp"], cid),
             }
         ),
     }
@@ -841,6 +880,11 @@ def _truth(cal: _Calendar, scale: float, seed: int) -> dict:
         "untracked_customer_share": _UNTRACKED,
         "repeat_order_touch_share": dict(zip(SALES_CHANNELS, _TOUCH_P, strict=True)),
         "touch_channels": dict(zip(_TOUCH_CHANNELS, _TOUCH_WEIGHTS, strict=True)),
+        "opening_touches": {
+            "per_customer": _OPENERS_PER_CUSTOMER,
+            "days_before_acquisition_mean": _OPENER_DAYS,
+            "channels": dict(zip(_OPENER_CHANNELS, _OPENER_WEIGHTS, strict=True)),
+        },
         "channels": channels,
         "notes": {
             "leads": "Poisson(spend * scale / cost_per_lead) per campaign-day, per segment of "

@@ -218,6 +218,59 @@ METRICS: dict[str, Metric] = {
             "Share of the cohort active in the period.",
             compute=lambda d: ratio(d["active_customers"], d["cohort_size"]),
         ),
+        Metric(
+            "ltv",
+            "Value per customer",
+            "money",
+            "revenue of orders before acquired_at + k months / customers acquired",
+            "What an acquired customer has bought within k months of acquisition, so far.",
+        ),
+        Metric(
+            "ltv_12m",
+            "LTV (12 months)",
+            "money",
+            "revenue of orders before acquired_at + 12 months / customers acquired",
+            "Average revenue per acquired customer in their first 12 months, counting what "
+            "has happened so far (customers acquired less than 12 months ago count too).",
+        ),
+        Metric(
+            "ltv_margin_12m",
+            "Margin LTV (12 months)",
+            "money",
+            "gross margin of orders before acquired_at + 12 months / customers acquired",
+            "As LTV, on gross margin; empty when no margin is loaded.",
+        ),
+        Metric(
+            "ltv_to_cac",
+            "LTV / CAC",
+            "ratio",
+            "ltv_12m / cac",
+            "What a customer brings in 12 months per euro it cost to acquire.",
+            compute=lambda d: ratio(d["ltv_12m"], d["cac"]),
+        ),
+        Metric(
+            "payback_months",
+            "Payback (months)",
+            "count",
+            "first month k with cumulative margin per customer >= CAC",
+            "Months until the customers' gross margin (revenue when no margin is loaded) "
+            "per customer repays the CAC; empty if it has not yet.",
+            higher_is_better=False,
+        ),
+        Metric(
+            "mature_customers",
+            "Mature customers",
+            "count",
+            "customers acquired at least 12 months before the last order",
+            "Customers whose 12 months are complete in the data.",
+        ),
+        Metric(
+            "revenue_gained",
+            "Revenue gained",
+            "money",
+            "extra active customers x revenue per active customer, per period",
+            "What higher retention would have brought, at what retained customers spent.",
+        ),
     )
 }
 

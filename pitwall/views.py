@@ -1,4 +1,4 @@
-"""The four views: what pages, exports and the report show. One function per view.
+"""The views: what pages, exports and the report show. One function per view.
 
 Each returns the contract's columns (VIEW_COLUMNS) first, then any extra columns a page
 uses; the export keeps only the contract's.
@@ -10,7 +10,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from pitwall import queries, weeks
+from pitwall import attribution, economics, queries, weeks
+from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import Filters
 from pitwall.metrics import derive, derive_funnel, ratio
 
@@ -46,6 +47,17 @@ VIEW_COLUMNS = {
         "retention_rate",
         "revenue",
     ],
+    "cohort-economics": [
+        "channel",
+        "kind",
+        "new_customers",
+        "cac",
+        "ltv_12m",
+        "ltv_margin_12m",
+        "ltv_to_cac",
+        "payback_months",
+        "mature_customers",
+    ],
 }
 ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]
 ROI_MEASURES = ["spend", "revenue", "gross_margin", "orders", "leads", "new_customers"]
@@ -57,9 +69,17 @@ def spend_balance(con, f: Filters) -> pd.DataFrame:
     return derive(df, ["share_of_spend"])
 
 
-def channel_roi(con, f: Filters, by: str = "channel") -> pd.DataFrame:
-    """ROI per channel (by='channel') or per campaign (by='campaign')."""
-    df = queries.run(con, "channel_roi/by_campaign", f.params())
+def channel_roi(
+    con,
+    f: Filters,
+    by: str = "channel",
+    model: str = DEFAULT_MODEL,
+    lookback_days: int = DEFAULT_LOOKBACK,
+) -> pd.DataFrame:
+    """ROI per channel (by='channel') or per campaign (by='campaign'), revenue credited by
+    the attribution `model` over `lookback_days` of touchpoints."""
+    params = f.params() | attribution.params(model, lookback_days)
+    df = queries.run(con, "channel_roi/by_campaign", params)
     if by == "channel":
         keys = ["channel", "kind", "channel_group"]
         df = df.groupby(keys, as_index=False, sort=True, dropna=False)[ROI_MEASURES].sum(
@@ -89,6 +109,20 @@ def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = No
     df = queries.run(con, "cohorts/retention", f.params(), group=breakdown)
     df["active_customers"] = df[f"active_{mode}"]
     return derive(df, ["retention_rate"])
+
+
+def ltv_curves(con, f: Filters, breakdown: str | None = "channel") -> pd.DataFrame:
+    """Cumulative revenue (and margin) per acquired customer by month since acquisition."""
+    return economics.curves(queries.run(con, "cohorts/ltv", f.params(), group=breakdown))
+
+
+def cohort_economics(con, f: Filters) -> pd.DataFrame:
+    """Per acquisition channel: CAC as Channel ROI has it, 12-month value and payback."""
+    roi = channel_roi(con, f)[["channel", "kind", "spend", "new_customers", "cac"]]
+    value = economics.summary(ltv_curves(con, f), roi.set_index("channel")["cac"])
+    df = roi.merge(value.rename(columns={"grp": "channel"}), on="channel", how="left")
+    df["mature_customers"] = df["mature_customers"].fillna(0).astype("int64")
+    return derive(df, ["ltv_to_cac"])
 
 
 def export_frame(view: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -138,8 +172,25 @@ def pacing(con, f: Filters, asof) -> pd.DataFrame:
     return df
 
 
-def unattributed(con, f: Filters) -> dict:
-    return queries.run(con, "channel_roi/unattributed", f.params()).iloc[0].to_dict()
+def unattributed(
+    con, f: Filters, model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK
+) -> dict:
+    params = f.params() | attribution.params(model, lookback_days)
+    return queries.run(con, "channel_roi/unattributed", params).iloc[0].to_dict()
+
+
+def attribution_models(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
+    """Every model's credited revenue and ROAS per channel, side by side (long form:
+    one row per channel and model, every channel of the ROI view under every model)."""
+    params = f.params() | attribution.params(lookback_days=lookback_days)
+    credited = queries.run(con, "channel_roi/models", params | {"models": list(attribution.MODELS)})
+    roi = channel_roi(con, f, lookback_days=lookback_days)[["channel", "kind", "spend"]]
+    channels = pd.concat([roi[["channel", "kind"]], credited[["channel", "kind"]]])
+    channels = channels.drop_duplicates().merge(roi, how="left").fillna({"spend": 0.0})
+    grid = channels.merge(pd.Series(list(attribution.MODELS), name="model"), how="cross")
+    df = grid.merge(credited, on=["channel", "kind", "model"], how="left")
+    df["revenue"] = df["revenue"].fillna(0.0)
+    return derive(df, ["roas"]).sort_values(["channel", "model"], ignore_index=True)
 
 
 WEEK_MEASURES = [
@@ -159,6 +210,7 @@ def weekly(con, f: Filters) -> pd.DataFrame:
     """One row per ISO week from f.start's week to f.end's week, quiet weeks included."""
     first, last = weeks.monday_of(f.start), weeks.monday_of(f.end)
     params = replace(f, start=first, end=weeks.sunday(last)).params()
+    params["lookback_days"] = DEFAULT_LOOKBACK  # revenue is credited as Channel ROI's default
     df = queries.run(con, "weekly/measures", params)
     every = pd.DatetimeIndex(pd.date_range(first, last, freq="7D"), name="week")
     df["week"] = pd.to_datetime(df["week"])

@@ -39,3 +39,39 @@ def golden_copy(golden_warehouse, tmp_path) -> Path:
     path = tmp_path / "warehouse.duckdb"
     shutil.copy(golden_warehouse, path)
     return path
+
+
+def _golden_plus(tmp_path_factory, name: str, *extra: str) -> Path:
+    """The golden business with the tables of tests/<extra>/ loaded on top."""
+    path = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
+    load_folder(GOLDEN, path)
+    for folder in extra:
+        load_folder(GOLDEN.parent / folder, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def touch_warehouse(tmp_path_factory) -> Path:
+    """The golden business with tests/golden_touchpoints (see tests/golden/README.md)."""
+    return _golden_plus(tmp_path_factory, "touch", "golden_touchpoints")
+
+
+@pytest.fixture(scope="session")
+def margin_warehouse(tmp_path_factory) -> Path:
+    """The golden business with tests/golden_margins: orders with gross margins and two
+    orders in January 2026 (see tests/golden/README.md)."""
+    return _golden_plus(tmp_path_factory, "margin", "golden_margins")
+
+
+@pytest.fixture
+def touch_con(touch_warehouse):
+    con = open_readonly(touch_warehouse)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def margin_con(margin_warehouse):
+    con = open_readonly(margin_warehouse)
+    yield con
+    con.close()

@@ -854,3 +854,41 @@ def test_weekly_review_channel_filter(server, open_tab, tmp_path):
         f"{r.url}: Spend for {CHANNEL} fell from €25 to nothing, its delta should read "
         f"-100.0 %, reads {delta!r} (screenshot: {shot_on_failure(tab.page, shot)})"
     )
+
+
+# --- attribution model in the URL ----------------------------------------------------------
+# Golden business + tests/golden_touchpoints (figures of tests/test_attribution.py): social's
+# revenue is €220 last touch, €340 linear (o1 50 + o3 120 + o4 40 + o8 30 + o10 60 + o11 40).
+
+
+@pytest.fixture(scope="module")
+def touch_server(touch_warehouse, tmp_path_factory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("browser-touch")
+    warehouse = folder / "warehouse.duckdb"
+    shutil.copy(touch_warehouse, warehouse)
+    with running_app(warehouse, folder / "streamlit.log") as url:
+        yield Server(url, warehouse, sha256(warehouse), folder / "streamlit.log")
+
+
+def test_attribution_model_choice_goes_to_url(touch_server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "model.png"
+    path, query = "/channel_roi", "?period=All+time&channel=social"
+    r = open_page(tab, touch_server, path, query, shot=shot)
+    assert_clean(r, shot, tab.page)
+    check_figures(r, {"Revenue": "€220"}, tab.page, shot, "last touch")
+
+    tab.page.evaluate(_WATCH_RUNS_JS)
+    tab.page.locator('[data-testid="stButtonGroup"]').get_by_text("Linear", exact=True).click()
+    _wait_rerun(tab.page, "choosing the linear model", shot)
+    _wait_query(tab.page, "model", "Linear")
+    r = wait_rendered(tab.page, path, shot=shot)
+    report("rerun after choosing the linear model", r)
+    assert_clean(r, shot, tab.page)
+    assert query_values(tab.page.url, "model") == ["Linear"], tab.page.url
+    check_figures(r, {"Revenue": "€340", "ROAS": "1.84×"}, tab.page, shot, "linear")
+
+    # the copied link opens the same view in a fresh session
+    fresh = open_tab(fresh=True)
+    again = open_page(fresh, touch_server, path, "?" + urlsplit(tab.page.url).query, shot=shot)
+    assert_clean(again, shot, fresh.page)
+    check_figures(again, {"Revenue": "€340"}, fresh.page, shot, "the copied link")

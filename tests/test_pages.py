@@ -323,7 +323,8 @@ def test_channel_roi_all_time(golden_app):
     captions = [c.value for c in at.caption]
     assert "Plus €170 of revenue from 3 orders without a campaign" in captions[0]
 
-    roas, scatter, cpl, cac, pareto = charts(at)
+    # the two side-by-side model charts (tests below) sit between CAC and the Pareto chart
+    roas, scatter, cpl, cac, _, _, pareto = charts(at)
     assert spec(roas)["encoding"]["x"]["field"] == "roas"
     # referral has revenue but no spend: no ROAS, so no bar
     assert by_key(chart_data(roas, "channel", "roas"), ["channel"], "roas") == approx({
@@ -516,8 +517,12 @@ def test_cohorts_all_time(golden_app):
         "Active in month 1": "16.7 %",
         # all order revenue 2050 except o9 (30, before k5's cohort month)
         "Revenue from these cohorts": "€2,020",
+        # tests/test_economics.py: +5 points on Jan p1 (2 customers) and Feb p1 (4), each
+        # extra customer at p1's 120 per active customer: 0.3 x 120 (Jan p2 is at 100 %)
+        "Revenue gained at +5 points": "€36.00",
     }
-    retention, revenue, cumulative, by_kind = charts(at)
+    # then the value curves, LTV/CAC, payback and the what-if (tests below)
+    retention, revenue, cumulative, by_kind = charts(at)[:4]
     cells = chart_data(retention, "cohort_month", "period", "retention_rate", "complete")
     keys = ["cohort_month", "period"]
     assert by_key(cells, keys, "retention_rate") == approx({
@@ -563,6 +568,7 @@ def test_cohorts_unbounded_mode(golden_app):
         # order again in p2) = 3 of 4: (2 + 3) / (2 + 4) = 5/6
         "Active in month 1": "83.3 %",
         "Revenue from these cohorts": "€2,020",  # revenue stays that of period k
+        "Revenue gained at +5 points": "€36.00",  # the what-if is always "in the month"
     }
     cells = chart_data(charts(at)[0], "cohort_month", "period", "retention_rate")
     assert by_key(cells, ["cohort_month", "period"], "retention_rate") == approx({
@@ -626,6 +632,9 @@ def test_cohorts_work_from_orders_alone(orders_only):
         "Customers acquired": "2",
         "Active in month 1": "0.0 %",  # Jan p1 (Feb): a not active; Feb p1 is March
         "Revenue from these cohorts": "€180",  # 100 + 50 + 30
+        # Jan p1 is the one complete period after acquisition, and nobody was active in it:
+        # what an extra active customer would spend is unknown
+        "Revenue gained at +5 points": "–",
     }
     cells = chart_data(charts(at)[0], "cohort_month", "period", "retention_rate")
     assert by_key(cells, ["cohort_month", "period"], "retention_rate") == approx({
@@ -844,3 +853,119 @@ def test_data_page_no_warnings(tmp_path, monkeypatch, golden_dir):
     assert [s.value for s in at.success] == ["No warnings."]
     rows = at.dataframe[0].value.set_index("table")["rows"]
     assert (rows["spend"], rows["customers"]) == (19, 7)
+
+
+# --- attribution models and cohort economics --------------------------------------------------
+# Figures of tests/test_attribution.py (golden business + tests/golden_touchpoints) and
+# tests/test_economics.py.
+
+
+@pytest.fixture
+def touch_app(touch_warehouse, monkeypatch):
+    monkeypatch.setenv("PITWALL_WAREHOUSE", str(touch_warehouse))
+    return open_page
+
+
+def channel_table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value.set_index("channel")
+
+
+def test_channel_roi_model_from_the_url(touch_app):
+    at = touch_app("channel_roi", ALL_TIME | {"model": "First touch"})
+    # first touch: social 560 (o1 200, o3 120, o4 80, o8 60, o10 60, o11 40, o15 0)
+    assert channel_table(at).loc["social", "revenue"] == pytest.approx(560)
+    assert channel_table(at).loc["print", "roas"] == pytest.approx(300 / 500)
+    # every model shares out 1,980; o14 (70) has no path
+    assert kpis(at)["Revenue"] == "€1,980"
+    assert any("Plus €70.00 of revenue from 1 orders" in c.value for c in at.caption)
+    assert "Attribution: First touch." in at.caption[-2].value
+
+
+def test_channel_roi_model_selector_changes_every_figure(touch_app):
+    at = touch_app("channel_roi", ALL_TIME | {"channel": ["social"]})
+    assert kpis(at)["Revenue"] == "€220"  # last touch: o3 120 + o10 60 + o11 40 + o15 0
+    at.segmented_control(key="model").set_value("linear").run()
+    check(at)
+    # linear: o1 50 + o3 120 + o4 40 + o8 30 + o10 60 + o11 40 = 340
+    assert kpis(at)["Revenue"] == "€340"
+    assert kpis(at)["ROAS"] == "1.84×"  # 340 / 185
+    at.number_input(key="lookback").set_value(7).run()
+    check(at)
+    # 7 days: o1 loses social (21 days), o4 its social touch (14), o8 its social touch (14):
+    # o3 120 + o10 60 + o11 40 = 220
+    assert kpis(at)["Revenue"] == "€220"
+
+
+def test_channel_roi_side_by_side(touch_app):
+    at = touch_app("channel_roi", ALL_TIME)
+    revenue, roas = charts(at)[4:6]
+    got = chart_data(revenue, "channel", "model", "revenue")
+    assert len(got) == 25  # 5 channels x 5 models
+    assert by_key(got, ["channel", "model"], "revenue") == approx({
+        ("social", "last"): 220, ("social", "first"): 560, ("social", "linear"): 340,
+        ("social", "position"): 370, ("social", "time_decay"): 256 + 40 / 3,
+        ("search", "last"): 550, ("search", "first"): 370, ("search", "linear"): 460,
+        ("search", "position"): 460, ("search", "time_decay"): 444 + 250 / 3,
+        ("events", "last"): 860, ("events", "first"): 650, ("events", "linear"): 805,
+        ("events", "position"): 775, ("events", "time_decay"): 590 + 80 / 3 + 300 / (1 + W),
+        ("print", "last"): 0, ("print", "first"): 300, ("print", "linear"): 150,
+        ("print", "position"): 150, ("print", "time_decay"): 300 * W / (1 + W),
+        ("referral", "last"): 350, ("referral", "first"): 100, ("referral", "linear"): 225,
+        ("referral", "position"): 225, ("referral", "time_decay"): 100 + 500 / 3,
+    })
+    wide = at.dataframe[1].value.set_index("channel")
+    assert wide.loc["social", "roas_first"] == pytest.approx(560 / 185)
+    assert pd.isna(wide.loc["referral", "roas_last"])  # no spend
+
+
+W = 2 ** (-30 / 7)
+
+
+def test_channel_roi_without_touchpoints_says_so(golden_app):
+    at = golden_app("channel_roi", ALL_TIME | {"model": "Time decay"})
+    assert any("No touchpoints are loaded" in c.value for c in at.caption)
+    # every model is the order's own campaign: social o3 120 + o10 60 + o15 0
+    assert channel_table(at).loc["social", "revenue"] == pytest.approx(180)
+
+
+def economics_table(at: AppTest) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if "ltv_to_cac" in d.value.columns]
+    assert len(found) == 1
+    return found[0].set_index("channel")
+
+
+def test_cohorts_economics(golden_app):
+    at = golden_app("cohorts", ALL_TIME)
+    econ = economics_table(at)
+    assert econ.loc["search", "cac"] == 160 and econ.loc["search", "payback_months"] == 2
+    assert econ.loc["social", "ltv_12m"] == 165
+    assert econ.loc["events", "ltv_to_cac"] == pytest.approx(870 / 340)
+    curves, ltv_cac, payback, what_if = charts(at)[-4:]
+    by_channel = chart_data(curves, "channel", "period", "ltv")
+    search = by_channel[by_channel["channel"] == "search"]
+    assert search["ltv"].tolist() == pytest.approx([290 / 3, 500 / 3, 500 / 3, 500 / 3])
+    bars = chart_data(ltv_cac, "channel", "ltv_to_cac")
+    # referral (CAC 0) and print (no customers) have no LTV/CAC
+    assert set(bars.dropna(subset=["ltv_to_cac"])["channel"]) == {"search", "social", "events"}
+    months = chart_data(payback, "channel", "payback_months").dropna(subset=["payback_months"])
+    assert dict(zip(months["channel"], months["payback_months"], strict=True)) == {
+        "events": 1, "referral": 1, "search": 2, "social": 1}
+    gained = chart_data(what_if, "period", "revenue_gained")
+    assert dict(zip(gained["period"], gained["revenue_gained"], strict=True)) == approx(
+        {1: 36, 2: 0})
+
+
+def test_cohorts_value_curves_by_kind_and_a_bigger_lift(golden_app):
+    at = golden_app("cohorts", ALL_TIME | {"ltv_by": "Online / offline acquisition", "lift": 50})
+    assert kpis(at)["Revenue gained at +50 points"] == "€360"  # (1 + 2) x 120
+    curves = charts(at)[-4]
+    got = chart_data(curves, "kind", "period", "ltv")
+    assert by_key(got, ["kind", "period"], "ltv") == approx({
+        ("online", 1): 790 / 6, ("online", 2): 1080 / 6, ("online", 3): 1180 / 6,
+        ("online", 4): 1180 / 6, ("offline", 1): 500, ("offline", 2): 800, ("offline", 3): 870,
+    })
+
+
+def test_cohorts_economics_need_channels(orders_only):
+    at = open_page("cohorts", ALL_TIME)
+    assert any("needs `campaigns.csv` and `channels.csv`" in i for i in infos(at))

@@ -1,10 +1,12 @@
 -- Question: what does each campaign cost and return in the date range?
 -- Grain: one row per campaign with any spend, attributed revenue, lead or new customer.
--- Attribution: last touch (orders.campaign_id).
+-- Attribution: $model over each order's path (order_paths, built in build/00_macros.sql);
+-- `last` without touchpoints is the order's own campaign.
 -- Parameters: $start, $end (DATE, inclusive, NULL = open), $channels (VARCHAR[] or NULL),
---             $kind, $segment, $region (VARCHAR or NULL; segment and region select campaigns).
+--             $kind, $segment, $region (VARCHAR or NULL; segment and region select campaigns),
+--             $model (VARCHAR), $lookback_days (INTEGER).
 -- Columns: channel, kind, channel_group, campaign_id, campaign_name, spend, revenue,
---          gross_margin, orders, leads, new_customers.
+--          gross_margin, orders (credited shares of orders), leads, new_customers.
 WITH cc AS (
     SELECT *
     FROM campaign_channels
@@ -21,16 +23,24 @@ spent AS (
     GROUP BY campaign_id
 ),
 
+shares AS (
+    SELECT
+        campaign_id,
+        revenue,
+        gross_margin,
+        credit_share($model, step, steps, decay, decay_total) AS share
+    FROM order_paths($start, $end, $lookback_days)
+    WHERE campaign_id IS NOT NULL
+),
+
 credited AS (
     SELECT
         campaign_id,
-        sum(revenue) AS revenue,
-        sum(gross_margin) AS gross_margin,
-        count(*) AS orders
-    FROM orders
-    WHERE campaign_id IS NOT NULL
-      AND ($start IS NULL OR ordered_at >= $start)
-      AND ($end IS NULL OR ordered_at < CAST($end AS DATE) + INTERVAL 1 DAY)
+        sum(share * revenue) AS revenue,
+        sum(share * gross_margin) AS gross_margin,
+        sum(share) AS orders
+    FROM shares
+    WHERE share > 0
     GROUP BY campaign_id
 ),
 

@@ -1,7 +1,8 @@
 -- Question: week by week, what did the business spend, earn, win and keep?
 -- Grain: one row per ISO week (Monday) with any activity between $start and $end.
 -- Parameters: $start, $end (DATE, inclusive; Mondays and Sundays of whole weeks),
---             $channels (VARCHAR[] or NULL), $kind, $segment, $region (VARCHAR or NULL).
+--             $channels (VARCHAR[] or NULL), $kind, $segment, $region (VARCHAR or NULL),
+--             $lookback_days (INTEGER; touchpoints that count for last-touch revenue).
 -- Filters mean what they mean on each measure's own page: spend, revenue, leads and new
 -- customers select campaigns (as Channel ROI); deals won select leads (as Funnel); active
 -- customers select customers by their acquisition (as Cohorts). The online share counts
@@ -33,10 +34,12 @@ spent AS (
 ),
 
 credited AS (
-    SELECT date_trunc('week', ordered_at) AS week, sum(revenue) AS revenue
-    FROM orders
-    WHERE ordered_at >= $start AND ordered_at < CAST($end AS DATE) + INTERVAL 1 DAY
-      AND campaign_id IN (SELECT campaign_id FROM shown)
+    -- last-touch revenue, as Channel ROI credits it by default
+    SELECT
+        date_trunc('week', ordered_at) AS week,
+        sum(revenue * credit_share('last', step, steps, decay, decay_total)) AS revenue
+    FROM order_paths($start, $end, $lookback_days)
+    WHERE campaign_id IN (SELECT campaign_id FROM shown)
     GROUP BY ALL
 ),
 

@@ -1,0 +1,80 @@
+"""Attribution models: how an order's revenue is shared over the touches of its path.
+
+The path and the shares are SQL (`order_paths` and `credit_share` in
+queries/build/00_macros.sql); this module names the models and checks the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    label: str
+    description: str
+
+
+MODELS: dict[str, Model] = {
+    m.name: m
+    for m in (
+        Model("last", "Last touch", "100 % to the last touch (the order's own campaign)."),
+        Model("first", "First touch", "100 % to the first touch in the lookback."),
+        Model("linear", "Linear", "Equal shares to every touch."),
+        Model(
+            "position",
+            "Position based",
+            "40 % first, 40 % last, 20 % split over the middle (one touch: 100 %; two: 50/50).",
+        ),
+        Model(
+            "time_decay",
+            "Time decay",
+            "Weight 2^(−days before the order / 7): a touch a week older counts half.",
+        ),
+    )
+}
+DEFAULT_MODEL = "last"
+DEFAULT_LOOKBACK = 30
+MAX_LOOKBACK = 365
+LOOKBACK_CHOICES = (0, 7, 14, 30, 60, 90)  # the page's choices; the CLI takes any in range
+
+
+def check(model: str, lookback_days: int) -> None:
+    if model not in MODELS:
+        raise ValueError(f"attribution model must be one of {', '.join(MODELS)}, not {model!r}")
+    if (
+        isinstance(lookback_days, bool)
+        or not isinstance(lookback_days, int)
+        or not 0 <= lookback_days <= MAX_LOOKBACK
+    ):
+        raise ValueError(
+            f"the lookback must be a whole number of days from 0 to {MAX_LOOKBACK}, "
+            f"not {lookback_days!r}"
+        )
+
+
+def params(model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK) -> dict:
+    check(model, lookback_days)
+    return {"model": model, "lookback_days": lookback_days}
+
+
+def labelled(models: pd.DataFrame) -> pd.DataFrame:
+    """The side-by-side frame with each model's label and its place in MODELS (for charts)."""
+    order = {name: i for i, name in enumerate(MODELS)}
+    return models.assign(
+        model_label=models["model"].map(lambda m: MODELS[m].label),
+        model_order=models["model"].map(order),
+    )
+
+
+def side_by_side(models: pd.DataFrame) -> pd.DataFrame:
+    """One row per channel: spend, then revenue and ROAS under each model."""
+    wide = models.pivot(
+        index=["channel", "kind", "spend"], columns="model", values=["revenue", "roas"]
+    )
+    wide.columns = [f"{value}_{model}" for value, model in wide.columns]
+    ordered = [f"{value}_{m}" for m in MODELS for value in ("revenue", "roas")]
+    return wide[[c for c in ordered if c in wide]].reset_index()

@@ -1,0 +1,79 @@
+"""Cohort economics: what acquired customers are worth against what they cost.
+
+Pure arithmetic on query results (queries/cohorts/ltv.sql and the retention view), so the
+page, the export and the tests share one definition. Words for every figure are in
+docs/metrics.md under "Cohort economics".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pitwall.metrics import ratio
+
+HORIZON = 12  # months of value counted in ltv_12m; mature customers have this many
+
+
+def curves(months: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative value per acquired customer by month since acquisition.
+
+    `months` is queries/cohorts/ltv.sql's result. ltv(k) divides what every customer of the
+    group bought before acquired_at + k months by all of them, whether or not k months have
+    passed for each (what has happened so far); `reached` says for how many they have."""
+    out = months.sort_values(["grp", "month"]).copy()
+    by = out.groupby("grp", sort=False)
+    out["cum_revenue"] = by["revenue"].cumsum()
+    out["cum_margin"] = by["gross_margin"].cumsum().where(out["margin_loaded"])
+    out["ltv"] = ratio(out["cum_revenue"], out["customers"])
+    out["ltv_margin"] = ratio(out["cum_margin"], out["customers"])
+    out["reached_share"] = ratio(out["reached"], out["customers"])
+    return out
+
+
+def summary(curve: pd.DataFrame, cac: pd.Series) -> pd.DataFrame:
+    """Per group: ltv_12m, ltv_margin_12m, mature_customers and payback_months.
+
+    `cac` is indexed by group. Payback is the first month whose cumulative gross margin per
+    customer (revenue when no margin is loaded) reaches the CAC; empty when none has yet."""
+    rows = []
+    for grp, c in curve.groupby("grp", sort=True):
+        upto = c[c["month"] <= HORIZON]
+        last = upto.iloc[-1]
+        value = c["ltv_margin"] if bool(c["margin_loaded"].iloc[0]) else c["ltv"]
+        target = cac.get(grp, np.nan)
+        paid = c["month"][value >= target] if pd.notna(target) else pd.Series([], dtype=int)
+        rows.append(
+            {
+                "grp": grp,
+                "ltv_12m": last["ltv"],
+                "ltv_margin_12m": last["ltv_margin"],
+                "mature_customers": int(last["mature"]),
+                "payback_months": paid.iloc[0] if len(paid) else np.nan,
+            }
+        )
+    cols = ["grp", "ltv_12m", "ltv_margin_12m", "mature_customers", "payback_months"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["payback_months"] = out["payback_months"].astype("Int64")
+    return out.astype({"ltv_12m": "float64", "ltv_margin_12m": "float64"})
+
+
+def what_if(cohorts: pd.DataFrame, points: float = 5.0) -> pd.DataFrame:
+    """Revenue gained per period if retention were `points` percentage points higher.
+
+    `cohorts` is the bounded retention view. Every complete cell of period 1 or later gains
+    min(points, 100 % − its retention) of its cohort as extra active customers (retention
+    cannot pass 100 %), and each extra customer spends what the period's active customers
+    spent on average, pooled over the shown cohorts (empty when nobody was active in it)."""
+    if not 0 <= points <= 100:
+        raise ValueError(f"the retention lift must be 0 to 100 points, not {points!r}")
+    cells = cohorts[(cohorts["period"] >= 1) & cohorts["complete"]].copy()
+    rate = ratio(cells["active_customers"], cells["cohort_size"]).fillna(1.0)
+    cells["extra_customers"] = np.minimum(points / 100, 1.0 - rate) * cells["cohort_size"]
+    per = cells.groupby("period", as_index=False)[
+        ["cohort_size", "active_customers", "revenue", "extra_customers"]
+    ].sum()
+    per["revenue_per_active"] = ratio(per["revenue"], per["active_customers"])
+    # unknown (empty) where nobody was active in the period to say what a customer spends
+    per["revenue_gained"] = per["extra_customers"] * per["revenue_per_active"]
+    return per

@@ -1,0 +1,33 @@
+-- Question: how much revenue does each attribution model credit to each channel?
+-- Grain: one row per channel and model with credited revenue (every model of $models).
+-- Parameters: $start, $end (DATE, inclusive, NULL = open), $channels (VARCHAR[] or NULL),
+--             $kind, $segment, $region (VARCHAR or NULL; segment and region select campaigns),
+--             $models (VARCHAR[]), $lookback_days (INTEGER).
+-- Columns: channel, kind, model, revenue, gross_margin.
+WITH cc AS (
+    SELECT campaign_id, channel, kind
+    FROM campaign_channels
+    WHERE ($channels IS NULL OR list_contains($channels, channel))
+      AND ($kind IS NULL OR kind = $kind)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+),
+
+paths AS (
+    -- the paths are computed once and credited under every model
+    SELECT cc.channel, cc.kind, p.*
+    FROM order_paths($start, $end, $lookback_days) AS p
+    INNER JOIN cc ON p.campaign_id = cc.campaign_id
+)
+
+SELECT
+    p.channel,
+    p.kind,
+    m.model,
+    sum(p.revenue * credit_share(m.model, p.step, p.steps, p.decay, p.decay_total)) AS revenue,
+    sum(p.gross_margin * credit_share(m.model, p.step, p.steps, p.decay, p.decay_total))
+        AS gross_margin
+FROM paths AS p
+CROSS JOIN (SELECT unnest($models) AS model) AS m
+GROUP BY ALL
+ORDER BY p.channel, m.model;

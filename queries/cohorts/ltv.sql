@@ -1,0 +1,93 @@
+-- Question: what are the customers a channel acquired worth, month by month?
+-- Grain: one row per group (see {group}) and month since acquisition (1-based: month k holds
+-- orders placed before acquired_at + k months and not before acquired_at + (k-1) months;
+-- orders before acquisition fall in month 1), from month 1 to the month of the last order.
+-- Customers are those acquired in range whose acquisition campaign the filters select, as
+-- Channel ROI counts new customers (segment and region are the campaign's).
+-- Parameters: $start, $end (DATE, inclusive, on acquired_at), $channels (VARCHAR[] or NULL),
+--             $kind, $segment, $region (VARCHAR or NULL).
+-- Identifier: {group} is an allow-listed breakdown column, or a constant for no breakdown.
+-- Columns: grp, month, customers, reached (customers whose `month` months have passed by
+--          the last order), mature (customers with 12 full months), revenue, gross_margin
+--          (of the month's orders; NULL when no order carries a margin), margin_loaded.
+WITH picked AS (
+    SELECT cf.customer_id, cf.acquired_at, cc.channel, cc.kind, cc.segment, cc.region
+    FROM customer_facts AS cf
+    INNER JOIN campaign_channels AS cc ON cf.campaign_id = cc.campaign_id
+    WHERE ($start IS NULL OR cf.acquired_at >= $start)
+      AND ($end IS NULL OR cf.acquired_at < CAST($end AS DATE) + INTERVAL 1 DAY)
+      AND ($channels IS NULL OR list_contains($channels, cc.channel))
+      AND ($kind IS NULL OR cc.kind = $kind)
+      AND ($segment IS NULL OR cc.segment = $segment)
+      AND ($region IS NULL OR cc.region = $region)
+),
+
+acquired AS (
+    SELECT {group} AS grp, customer_id, acquired_at FROM picked
+),
+
+data_end AS (
+    SELECT max(ordered_at) AS last_at, bool_or(gross_margin IS NOT NULL) AS margin_loaded
+    FROM orders
+),
+
+timed AS (
+    SELECT
+        a.grp,
+        o.revenue,
+        o.gross_margin,
+        greatest(1, months_since(a.acquired_at, o.ordered_at) + 1) AS month
+    FROM acquired AS a
+    INNER JOIN orders AS o ON a.customer_id = o.customer_id
+),
+
+monthly AS (
+    SELECT grp, month, sum(revenue) AS revenue, sum(gross_margin) AS gross_margin
+    FROM timed
+    GROUP BY ALL
+),
+
+elapsed AS (
+    -- whole months each customer has been with us by the last order
+    SELECT a.grp, months_since(a.acquired_at, d.last_at) AS months, count(*) AS n
+    FROM acquired AS a
+    CROSS JOIN data_end AS d
+    GROUP BY ALL
+),
+
+groups AS (
+    SELECT
+        e.grp,
+        CAST(sum(e.n) AS BIGINT) AS customers,
+        CAST(coalesce(sum(e.n) FILTER (WHERE e.months >= 12), 0) AS BIGINT) AS mature,
+        greatest(1, coalesce(max(e.months), 0) + 1) AS last_month
+    FROM elapsed AS e
+    GROUP BY e.grp
+),
+
+months AS (
+    SELECT g.*, CAST(unnest(range(1, g.last_month + 1)) AS INTEGER) AS month
+    FROM groups AS g
+),
+
+reached AS (
+    SELECT m.grp, m.month, CAST(sum(e.n) AS BIGINT) AS reached
+    FROM months AS m
+    INNER JOIN elapsed AS e ON m.grp = e.grp AND e.months >= m.month
+    GROUP BY ALL
+)
+
+SELECT
+    m.grp,
+    m.month,
+    m.customers,
+    coalesce(r.reached, 0) AS reached,
+    m.mature,
+    coalesce(s.revenue, 0) AS revenue,
+    CASE WHEN d.margin_loaded THEN coalesce(s.gross_margin, 0) END AS gross_margin,
+    coalesce(d.margin_loaded, FALSE) AS margin_loaded
+FROM months AS m
+CROSS JOIN data_end AS d
+LEFT JOIN monthly AS s ON m.grp = s.grp AND m.month = s.month
+LEFT JOIN reached AS r ON m.grp = r.grp AND m.month = r.month
+ORDER BY m.grp, m.month;
