@@ -14,14 +14,13 @@ if ui.page_header(
 ):
     f = ui.filters()
     c1, c2 = st.columns([3, 1])
-    model = c1.segmented_control(
+    model = ui.segmented(
+        c1,
         "Attribution model",
         list(MODELS),
+        DEFAULT_MODEL,
+        "model",
         format_func=lambda m: MODELS[m].label,
-        default=DEFAULT_MODEL,
-        required=True,
-        key="model",
-        bind="query-params",
         help=" ".join(f"**{m.label}**: {m.description}" for m in MODELS.values()),
     )
     lookback = c2.number_input(

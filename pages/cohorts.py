@@ -18,14 +18,8 @@ SPLITS = {
 if ui.page_header("Cohorts", needs=["orders"]):
     f = ui.filters()
     c1, c2 = st.columns(2)
-    mode = c1.segmented_control(
-        "Active means ordered…",
-        list(MODES),
-        format_func=MODES.get,
-        default="bounded",
-        required=True,
-        key="mode",
-        bind="query-params",
+    mode = ui.segmented(
+        c1, "Active means ordered…", list(MODES), "bounded", "mode", format_func=MODES.get
     )
     split = c2.selectbox(
         "Split by", list(SPLITS), format_func=SPLITS.get, key="split", bind="query-params"
@@ -124,14 +118,13 @@ if ui.page_header("Cohorts", needs=["orders"]):
         if acquired.empty:
             st.info("No customer in this period and filter was acquired through a campaign.")
         else:
-            ltv_by = st.segmented_control(
+            ltv_by = ui.segmented(
+                st,
                 "Value curves by",
                 list(LTV_SPLITS),
+                "channel",
+                "ltv_by",
                 format_func=LTV_SPLITS.get,
-                default="channel",
-                required=True,
-                key="ltv_by",
-                bind="query-params",
             )
             curve = ui.view("ltv_curves", f, breakdown=ltv_by)
             shown = curve[curve["month"] <= max(economics.HORIZON, 24)].rename(

@@ -51,12 +51,17 @@ PAGE_QUERIES: dict[str, Callable] = {
         views.channel_roi(con, f.previous()),
         views.channel_roi(con, f, by="campaign"),
         views.unattributed(con, f),
+        views.attribution_models(con, f),
     ),
     "funnel": lambda con, f, monday: (
         views.funnel(con, f),
         views.funnel(con, f.previous()),
     ),
-    "cohorts": lambda con, f, monday: views.retention(con, f),
+    "cohorts": lambda con, f, monday: (
+        views.retention(con, f),
+        views.cohort_economics(con, f),
+        views.ltv_curves(con, f),
+    ),
 }
 # The figures a pandas-only app computes for the same page (None: no baseline).
 BASELINE: dict[str, tuple[str, Callable, Callable] | None] = {

@@ -152,6 +152,15 @@ def _choice(container, label: str, values: list, key: str) -> str | None:
     )
 
 
+def segmented(container, label: str, options: Sequence, default, key: str, **kwargs):
+    """A segmented control that always has a choice, bound to the URL. An empty value in
+    the URL (`?mode=`) leaves even a required control without one; the default stands in."""
+    value = container.segmented_control(
+        label, options, default=default, required=True, key=key, bind="query-params", **kwargs
+    )
+    return default if value is None else value
+
+
 def filters() -> Filters:
     """The filters the router set for this run."""
     return _filters.get()

@@ -79,8 +79,9 @@ METRICS: dict[str, Metric] = {
             "revenue",
             "Revenue",
             "money",
-            "sum of orders.revenue credited to the channel",
-            "Revenue of orders in range whose last-touch campaign belongs to the channel.",
+            "sum of the channel's shares of orders.revenue",
+            "Revenue of orders in range credited to the channel by the attribution model "
+            "(last touch by default: the order's own campaign).",
         ),
         Metric(
             "roas",

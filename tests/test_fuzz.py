@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
 
-from pitwall import queries, views, weekly, weeks
+from pitwall import attribution, queries, views, weekly, weeks
 from pitwall.filters import FIRST_DAY, LAST_DAY, FilterError, Filters, parse_date
 from pitwall.load import load_folder
 from pitwall.problems import LoadError, Problem
@@ -377,9 +377,11 @@ def _nothing(value) -> bool:
     region=s.one_of(s.none(), hostile_text),
     window=s.one_of(s.none(), s.sampled_from([0, 7, -1, 1e9]), s.floats(0, 1e5)),
     mode=s.one_of(s.sampled_from(["bounded", "unbounded"]), hostile_text),
+    model=s.one_of(s.sampled_from(list(attribution.MODELS)), hostile_text),
+    lookback=s.one_of(s.sampled_from([0, 30, 365, -1, 366, 10**12, 7.5]), s.integers()),
 )
 def test_hostile_filters_never_raise_and_never_reach_sql_as_text(
-    golden_con, start, end, channels, kind, segment, region, window, mode
+    golden_con, start, end, channels, kind, segment, region, window, mode, model, lookback
 ):
     options = views.filter_options(golden_con)
     try:
@@ -403,12 +405,20 @@ def test_hostile_filters_never_raise_and_never_reach_sql_as_text(
         "funnel": lambda: views.funnel(rec, f, window_days=window),
         "retention": lambda: views.retention(rec, f, mode=mode),
         "spend_totals": lambda: views.spend_totals(rec, f),
+        "attributed": lambda: views.channel_roi(rec, f, model=model, lookback_days=lookback),
+        "models": lambda: views.attribution_models(rec, f, lookback_days=lookback),
+        "economics": lambda: views.cohort_economics(rec, f),
     }.items():
         try:
             out[name] = run()
         except (FilterError, ValueError) as exc:  # e.g. a negative window, an unknown mode
             assert str(exc), name
-    strings = [*channels, *(v for v in (kind, segment, region, mode) if isinstance(v, str))]
+    valid_setting = model in attribution.MODELS and type(lookback) is int and 0 <= lookback <= 365
+    assert ("attributed" in out) == valid_setting  # refused with a message, never run
+    strings = [
+        *channels,
+        *(v for v in (kind, segment, region, mode, model) if isinstance(v, str)),
+    ]
     _check_sql(rec, strings)
     for value in (*channels, segment, region):
         if isinstance(value, str) and value:
@@ -432,6 +442,10 @@ def test_hostile_filters_never_raise_and_never_reach_sql_as_text(
             assert df.empty or df["active_customers"].map(_nothing).all()
         if "spend_totals" in out:
             assert _nothing(out["spend_totals"]["spend"])
+        if "attributed" in out:
+            assert out["attributed"]["revenue"].map(_nothing).all()
+        if "economics" in out:
+            assert (out["economics"]["new_customers"] == 0).all()
     _tables_intact(golden_con)
 
 
@@ -521,14 +535,20 @@ def hostile_app(golden_warehouse, monkeypatch):
     week=s.one_of(s.sampled_from(["0001-W01", "9999-W52", "2025-W53"]), url_value),
     window=s.one_of(s.sampled_from(["-1", "1e400", "99999999999", "NaN"]), url_value),
     mode=url_value,
+    model=url_value,
+    lookback=s.one_of(s.sampled_from(["-1", "366", "1e400", "7.5"]), url_value),
+    lift=s.one_of(s.sampled_from(["-5", "101", "NaN"]), url_value),
+    ltv_by=url_value,
 )
 def test_pages_survive_hostile_url_parameters(
-    hostile_app, page, period, dates, channel, kind, segment, region, week, window, mode
+    hostile_app, page, period, dates, channel, kind, segment, region, week, window, mode,
+    model, lookback, lift, ltv_by,
 ):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     params = {"period": period, "dates": list(dates), "channel": channel, "kind": kind,
               "segment": segment, "region": region, "week": week, "window": window,
-              "mode": mode}
+              "mode": mode, "model": model, "lookback": lookback, "lift": lift,
+              "ltv_by": ltv_by}
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(f"pages/{page}.py").run()

@@ -969,3 +969,13 @@ def test_cohorts_value_curves_by_kind_and_a_bigger_lift(golden_app):
 def test_cohorts_economics_need_channels(orders_only):
     at = open_page("cohorts", ALL_TIME)
     assert any("needs `campaigns.csv` and `channels.csv`" in i for i in infos(at))
+
+
+@pytest.mark.parametrize("page, params, label, value", [
+    # an empty value left even a required segmented control without a choice (a traceback)
+    ("cohorts", {"mode": "", "ltv_by": "", "lift": ""}, "Active in month 1", "16.7 %"),
+    ("channel_roi", {"model": "", "lookback": ""}, "Revenue", "€1,880"),  # last touch
+])
+def test_empty_url_choices_fall_back_to_the_defaults(golden_app, page, params, label, value):
+    at = golden_app(page, ALL_TIME | params)
+    assert kpis(at)[label] == value
