@@ -48,7 +48,8 @@ if ui.page_header(
         st.caption(
             f"Plus {formatting.money(loose['revenue'])} of revenue from "
             f"{formatting.count(loose['orders'])} orders without a campaign or a touchpoint "
-            f"in the lookback (unattributed under {MODELS[model].label.lower()}: in no channel)."
+            f"in the lookback, or credited to a campaign with no channel (unattributed under "
+            f"{MODELS[model].label.lower()}: in no channel)."
         )
     if roi.empty:
         st.info("No spend, credited revenue, leads or new customers in this period and filter.")

@@ -113,7 +113,10 @@ if ui.page_header("Cohorts", needs=["orders"]):
             "they tie each customer's acquisition campaign to a channel and its spend."
         )
     else:
-        econ = ui.view("cohort_economics", f)
+        # the views this page and Channel ROI already cache, put together
+        econ = economics.by_channel(
+            ui.view("channel_roi", f), ui.view("ltv_curves", f, breakdown="channel")
+        )
         acquired = econ[econ["new_customers"] > 0]
         if acquired.empty:
             st.info("No customer in this period and filter was acquired through a campaign.")

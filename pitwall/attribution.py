@@ -21,7 +21,11 @@ class Model:
 MODELS: dict[str, Model] = {
     m.name: m
     for m in (
-        Model("last", "Last touch", "100 % to the last touch (the order's own campaign)."),
+        Model(
+            "last",
+            "Last touch",
+            "100 % to the last touch: the order's own campaign, else its latest touchpoint.",
+        ),
         Model("first", "First touch", "100 % to the first touch in the lookback."),
         Model("linear", "Linear", "Equal shares to every touch."),
         Model(

@@ -59,8 +59,8 @@ PAGE_QUERIES: dict[str, Callable] = {
     ),
     "cohorts": lambda con, f, monday: (
         views.retention(con, f),
-        views.cohort_economics(con, f),
-        views.ltv_curves(con, f),
+        views.channel_roi(con, f),
+        views.ltv_curves(con, f, breakdown="channel"),
     ),
 }
 # The figures a pandas-only app computes for the same page (None: no baseline).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pitwall.metrics import ratio
+from pitwall.metrics import derive, ratio
 
 HORIZON = 12  # months of value counted in ltv_12m; mature customers have this many
 
@@ -56,6 +56,16 @@ def summary(curve: pd.DataFrame, cac: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=cols)
     out["payback_months"] = out["payback_months"].astype("Int64")
     return out.astype({"ltv_12m": "float64", "ltv_margin_12m": "float64"})
+
+
+def by_channel(roi: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
+    """Cohort economics per acquisition channel, from the Channel ROI view (its CAC) and the
+    value curves by channel (pages pass the frames they already hold)."""
+    roi = roi[["channel", "kind", "spend", "new_customers", "cac"]]
+    value = summary(curve, roi.set_index("channel")["cac"])
+    df = roi.merge(value.rename(columns={"grp": "channel"}), on="channel", how="left")
+    df["mature_customers"] = df["mature_customers"].fillna(0).astype("int64")
+    return derive(df, ["ltv_to_cac"])
 
 
 def what_if(cohorts: pd.DataFrame, points: float = 5.0) -> pd.DataFrame:

@@ -81,7 +81,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "sum of the channel's shares of orders.revenue",
             "Revenue of orders in range credited to the channel by the attribution model "
-            "(last touch by default: the order's own campaign).",
+            "(last touch by default: the order's own campaign, else its latest touchpoint).",
         ),
         Metric(
             "roas",

@@ -118,11 +118,7 @@ def ltv_curves(con, f: Filters, breakdown: str | None = "channel") -> pd.DataFra
 
 def cohort_economics(con, f: Filters) -> pd.DataFrame:
     """Per acquisition channel: CAC as Channel ROI has it, 12-month value and payback."""
-    roi = channel_roi(con, f)[["channel", "kind", "spend", "new_customers", "cac"]]
-    value = economics.summary(ltv_curves(con, f), roi.set_index("channel")["cac"])
-    df = roi.merge(value.rename(columns={"grp": "channel"}), on="channel", how="left")
-    df["mature_customers"] = df["mature_customers"].fillna(0).astype("int64")
-    return derive(df, ["ltv_to_cac"])
+    return economics.by_channel(channel_roi(con, f), ltv_curves(con, f, "channel"))
 
 
 def export_frame(view: str, df: pd.DataFrame) -> pd.DataFrame:

@@ -96,9 +96,10 @@ def test_every_model_shares_out_exactly_the_attributable_revenue(touch_con, mode
 @pytest.mark.parametrize("model", list(attribution.MODELS))
 @pytest.mark.parametrize("lookback", [0, 1, 7, 29, 30, 31, 60, 365])
 def test_shares_of_every_path_sum_to_one(touch_con, model, lookback):
+    # every golden order has its own ordered_at, so it names the order
     shares = touch_con.execute(
-        "SELECT order_id, sum(credit_share($m, step, steps, decay, decay_total)) "
-        "FROM order_paths(NULL, NULL, $n) GROUP BY order_id",
+        "SELECT ordered_at, sum(sign * credit_share($m, step, steps, decay, decay_total)) "
+        "FROM order_paths(NULL, NULL, $n) GROUP BY ordered_at",
         {"m": model, "n": lookback},
     ).fetchall()
     assert len(shares) == 15
@@ -106,6 +107,18 @@ def test_shares_of_every_path_sum_to_one(touch_con, model, lookback):
     got = credited(touch_con, model=model, lookback_days=lookback)
     loose = views.unattributed(touch_con, Filters(), model=model, lookback_days=lookback)
     assert sum(got.values()) + loose["revenue"] == pytest.approx(TOTAL)
+
+
+def test_the_stored_default_paths_are_the_computed_ones(touch_con):
+    # the build stores the 30-day paths; any other lookback computes them: both must agree
+    assert attribution.DEFAULT_LOOKBACK == 30
+    rows = "SELECT * FROM {} ORDER BY ALL"
+    stored = touch_con.execute(rows.format("path_corrections_30")).fetchall()
+    computed = touch_con.execute(rows.format("path_corrections(NULL, NULL, 30)")).fetchall()
+    assert stored == computed
+    # o1, o2, o4, o6, o8, o11, o12 have touches: 7 negated rows and 4 + 2 + 2 + 2 + 2 + 2 + 2
+    # path rows (o1, o4, o6, o12 with their own campaign appended)
+    assert len(stored) == 7 + 16
 
 
 @pytest.mark.parametrize("model", list(attribution.MODELS))
@@ -142,7 +155,7 @@ def test_a_four_touch_path_and_a_touch_outside_the_lookback(touch_con):
     )
     # a 60-day lookback reaches the print touch: five touches, print first
     assert credited(touch_con, f, model="first", lookback_days=60) == {"print": 200}
-    # 20 % first, 40 % last, 20 % over the three middle touches (6.67 % each: social,
+    # 40 % first, 40 % last, 20 % over the three middle touches (6.67 % each: social,
     # events, search_b2c): print 80, social 13.33, events 13.33, search 13.33 + 80
     assert credited(touch_con, f, model="position", lookback_days=60) == pytest.approx(
         {"print": 80, "social": 40 / 3, "events": 40 / 3, "search": 80 + 40 / 3}

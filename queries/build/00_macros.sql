@@ -10,15 +10,16 @@ CREATE OR REPLACE MACRO budget_in_range(amount, month, s, e) AS
     ) + 1)
     / day(last_day(month));
 
--- order_paths: every order placed in [s, e] (inclusive days, NULL = open) with its
--- attribution path, one row per touch. The path is the customer's touchpoints from
+-- path_corrections: how attribution paths change the plain rule "each order whole to its own
+-- campaign", for orders placed in [s, e] (inclusive days, NULL = open) that have at least one
+-- touchpoint in their lookback. For each such order: its plain row negated (sign -1), then
+-- its path, one row per touch (sign 1). The path is the customer's touchpoints from
 -- ordered_at - lookback_days to ordered_at (both inclusive), oldest first (ties by
 -- campaign_id); the order's own campaign is appended at ordered_at unless it is already the
--- last touch. An empty path is one row with a NULL campaign, so every order keeps its revenue
--- in the sums (unattributed). Orders without touches skip the window functions.
--- Columns: order_id, ordered_at, revenue, gross_margin, campaign_id, step (1-based),
---          steps, decay (2^(-days before the order / 7)), decay_total (over the path).
-CREATE OR REPLACE MACRO order_paths(s, e, lookback_days) AS TABLE
+-- last touch. Most orders have no touch: leaving them out keeps this small and fast.
+-- Columns: ordered_at, revenue, gross_margin, campaign_id, step (1-based), steps, decay
+--          (2^(-days before the order / 7)), decay_total (over the path), sign.
+CREATE OR REPLACE MACRO path_corrections(s, e, lookback_days) AS TABLE
 WITH o AS (
     SELECT order_id, customer_id, ordered_at, revenue, gross_margin, campaign_id
     FROM orders
@@ -26,58 +27,65 @@ WITH o AS (
       AND (e IS NULL OR ordered_at < CAST(e AS DATE) + INTERVAL 1 DAY)
 ),
 
+nearby AS (
+    -- touchpoints that can be on the path of an order in range (skips most of the table)
+    SELECT customer_id, touched_at, campaign_id
+    FROM touchpoints
+    WHERE (s IS NULL OR touched_at >= CAST(s AS TIMESTAMP) - to_days(CAST(lookback_days AS INTEGER)))
+      AND (e IS NULL OR touched_at < CAST(e AS DATE) + INTERVAL 1 DAY)
+),
+
 touches AS (
     SELECT
         o.order_id,
+        o.ordered_at,
+        o.revenue,
+        o.gross_margin,
+        o.campaign_id AS own_campaign,
         t.campaign_id,
-        t.touched_at,
-        pow(2, -(epoch(o.ordered_at - t.touched_at) / 86400.0) / 7) AS decay
+        pow(2, -(epoch(o.ordered_at - t.touched_at) / 86400.0) / 7) AS decay,
+        CAST(row_number() OVER w AS INTEGER) AS step,
+        CAST(count(*) OVER p AS INTEGER) AS touches,
+        sum(pow(2, -(epoch(o.ordered_at - t.touched_at) / 86400.0) / 7)) OVER p AS touch_decay,
+        last_value(t.campaign_id) OVER (
+            w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        ) AS last_campaign
     FROM o
-    INNER JOIN touchpoints AS t
+    INNER JOIN nearby AS t
         ON o.customer_id = t.customer_id
         AND t.touched_at <= o.ordered_at
         AND t.touched_at >= o.ordered_at - to_days(CAST(lookback_days AS INTEGER))
+    WINDOW
+        p AS (PARTITION BY o.order_id),
+        w AS (PARTITION BY o.order_id ORDER BY t.touched_at, t.campaign_id)
 ),
 
-numbered AS (
+flagged AS (
     SELECT
-        order_id,
-        campaign_id,
-        decay,
-        CAST(row_number() OVER w AS INTEGER) AS step,
-        CAST(count(*) OVER (PARTITION BY order_id) AS INTEGER) AS touches,
-        sum(decay) OVER (PARTITION BY order_id) AS touch_decay
+        *,
+        CAST(own_campaign IS NOT NULL AND own_campaign IS DISTINCT FROM last_campaign AS INTEGER)
+            AS appended
     FROM touches
-    WINDOW w AS (PARTITION BY order_id ORDER BY touched_at, campaign_id)
-),
-
-ends AS (
-    SELECT
-        o.*,
-        coalesce(n.touches, 0) AS touches,
-        coalesce(n.touch_decay, 0) AS touch_decay,
-        o.campaign_id IS NOT NULL AND o.campaign_id IS DISTINCT FROM n.campaign_id AS appended
-    FROM o
-    LEFT JOIN numbered AS n ON o.order_id = n.order_id AND n.step = n.touches
 )
 
 SELECT
-    e.order_id, e.ordered_at, e.revenue, e.gross_margin, n.campaign_id, n.step,
-    e.touches + CAST(e.appended AS INTEGER) AS steps,
-    n.decay,
-    e.touch_decay + CAST(e.appended AS INTEGER) AS decay_total
-FROM ends AS e
-INNER JOIN numbered AS n ON e.order_id = n.order_id
+    ordered_at, revenue, gross_margin, campaign_id, step, touches + appended AS steps,
+    decay, touch_decay + appended AS decay_total, 1 AS sign
+FROM flagged
 UNION ALL
 SELECT
-    order_id, ordered_at, revenue, gross_margin,
-    CASE WHEN appended THEN campaign_id END AS campaign_id,
-    touches + 1 AS step, touches + 1 AS steps, 1.0 AS decay, touch_decay + 1 AS decay_total
-FROM ends
-WHERE appended OR touches = 0;
+    ordered_at, revenue, gross_margin, own_campaign, touches + 1, touches + 1,
+    1.0, touch_decay + 1, 1
+FROM flagged
+WHERE appended = 1 AND step = 1
+UNION ALL
+SELECT ordered_at, revenue, gross_margin, own_campaign, 1, 1, 1.0, 1.0, -1
+FROM flagged
+WHERE step = 1;
 
 -- credit_share: the share of an order's revenue that one touch of its path gets under an
 -- attribution model (last, first, linear, position, time_decay); shares of a path sum to 1.
+-- Queries weigh each row by sign * credit_share (see order_paths).
 CREATE OR REPLACE MACRO credit_share(model, step, steps, decay, decay_total) AS
     CASE model
         WHEN 'last' THEN CAST(step = steps AS DOUBLE)

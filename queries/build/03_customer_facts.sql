@@ -5,7 +5,7 @@
 -- order's campaign too unless `customers` names one.
 -- Grain: one row per customer. Parameters: none.
 -- Columns: customer_id, acquired_at, cohort_month, campaign_id, channel, kind, segment,
---          region, listed (true when the customer is in `customers`).
+--          region, listed (true when the customer is in `customers`), first_order_at.
 CREATE OR REPLACE TABLE customer_facts AS
 WITH first_orders AS (
     SELECT
@@ -27,7 +27,8 @@ everyone AS (
         END AS campaign_id,
         c.segment,
         c.region,
-        TRUE AS listed
+        TRUE AS listed,
+        f.first_order_at
     FROM customers AS c
     LEFT JOIN first_orders AS f ON c.customer_id = f.customer_id
     UNION ALL
@@ -37,7 +38,8 @@ everyone AS (
         f.first_campaign_id,
         NULL,
         NULL,
-        FALSE
+        FALSE,
+        f.first_order_at
     FROM first_orders AS f
     WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = f.customer_id)
 )
@@ -51,7 +53,8 @@ SELECT
     cc.kind,
     coalesce(e.segment, cc.segment) AS segment,
     coalesce(e.region, cc.region) AS region,
-    e.listed
+    e.listed,
+    e.first_order_at
 FROM everyone AS e
 LEFT JOIN campaign_channels AS cc ON e.campaign_id = cc.campaign_id
 ORDER BY e.acquired_at;

@@ -28,20 +28,22 @@ shares AS (
         campaign_id,
         revenue,
         gross_margin,
-        credit_share($model, step, steps, decay, decay_total) AS share
+        sign * credit_share($model, step, steps, decay, decay_total) AS share
     FROM order_paths($start, $end, $lookback_days)
     WHERE campaign_id IS NOT NULL
 ),
 
 credited AS (
+    -- a campaign whose plain credit its paths took back entirely is not credited
     SELECT
         campaign_id,
         sum(share * revenue) AS revenue,
         sum(share * gross_margin) AS gross_margin,
         sum(share) AS orders
     FROM shares
-    WHERE share > 0
+    WHERE share <> 0
     GROUP BY campaign_id
+    HAVING abs(sum(share)) > 1e-9
 ),
 
 created AS (

@@ -11,7 +11,9 @@
 --          the last order), mature (customers with 12 full months), revenue, gross_margin
 --          (of the month's orders; NULL when no order carries a margin), margin_loaded.
 WITH picked AS (
-    SELECT cf.customer_id, cf.acquired_at, cc.channel, cc.kind, cc.segment, cc.region
+    SELECT
+        cf.customer_id, cf.acquired_at, cf.first_order_at, cc.channel, cc.kind, cc.segment,
+        cc.region
     FROM customer_facts AS cf
     INNER JOIN campaign_channels AS cc ON cf.campaign_id = cc.campaign_id
     WHERE ($start IS NULL OR cf.acquired_at >= $start)
@@ -24,6 +26,11 @@ WITH picked AS (
 
 acquired AS (
     SELECT {group} AS grp, customer_id, acquired_at FROM picked
+),
+
+since AS (
+    -- no order of these customers is older: lets the scan of orders skip the rest
+    SELECT min(least(acquired_at, first_order_at)) AS first_at FROM picked
 ),
 
 data_end AS (
@@ -39,6 +46,7 @@ timed AS (
         greatest(1, months_since(a.acquired_at, o.ordered_at) + 1) AS month
     FROM acquired AS a
     INNER JOIN orders AS o ON a.customer_id = o.customer_id
+    WHERE o.ordered_at >= (SELECT first_at FROM since)
 ),
 
 monthly AS (

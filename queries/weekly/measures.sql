@@ -37,7 +37,7 @@ credited AS (
     -- last-touch revenue, as Channel ROI credits it by default
     SELECT
         date_trunc('week', ordered_at) AS week,
-        sum(revenue * credit_share('last', step, steps, decay, decay_total)) AS revenue
+        sum(sign * revenue * credit_share('last', step, steps, decay, decay_total)) AS revenue
     FROM order_paths($start, $end, $lookback_days)
     WHERE campaign_id IN (SELECT campaign_id FROM shown)
     GROUP BY ALL
