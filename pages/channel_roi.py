@@ -97,14 +97,21 @@ if ui.page_header(
                 "campaign_id) to compare models."
             )
         models = attribution.labelled(ui.view("attribution_models", f, lookback_days=lookback))
+        labels = [m.label for m in MODELS.values()]
         left, right = st.columns(2)
         with left:
             st.altair_chart(
-                charts.model_compare(models, "revenue", "Credited revenue", "money"),
+                charts.model_compare(models, "revenue", "Credited revenue", "money", labels),
                 width="stretch",
             )
         with right:
-            st.altair_chart(charts.model_compare(models, "roas", "ROAS", ".2f"), width="stretch")
+            shifts = models[models["model"] != DEFAULT_MODEL]
+            st.altair_chart(
+                charts.model_compare(
+                    shifts, "vs_last", "Credit against last touch", "+.0%", labels
+                ),
+                width="stretch",
+            )
         wide = attribution.side_by_side(models)
         ui.table(
             wide,
@@ -117,8 +124,10 @@ if ui.page_header(
             },
         )
         st.caption(
-            "Channels that open journeys gain under first touch and position based; those that "
-            "close them gain under last touch. Every model shares out the same revenue."
+            "Right: each model's credit against last touch (+100 % = twice as much). Channels "
+            "that open journeys gain under first touch and position based; those that close "
+            "them gain under last touch. Every model shares out the same revenue; ROAS per "
+            "model is in the table."
         )
 
         st.subheader("Which campaigns bring the revenue")

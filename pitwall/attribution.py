@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pitwall.metrics import ratio
+
 
 @dataclass(frozen=True)
 class Model:
@@ -66,11 +68,14 @@ def params(model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK) ->
 
 
 def labelled(models: pd.DataFrame) -> pd.DataFrame:
-    """The side-by-side frame with each model's label and its place in MODELS (for charts)."""
+    """The side-by-side frame with each model's label, its place in MODELS (for charts), and
+    `vs_last`: the channel's credited revenue against last touch (+0.5 = half as much more)."""
     order = {name: i for i, name in enumerate(MODELS)}
+    last = models.loc[models["model"] == DEFAULT_MODEL].set_index("channel")["revenue"]
     return models.assign(
         model_label=models["model"].map(lambda m: MODELS[m].label),
         model_order=models["model"].map(order),
+        vs_last=ratio(models["revenue"], models["channel"].map(last)) - 1,
     )
 
 

@@ -363,8 +363,14 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
     )
 
 
-def model_compare(df: pd.DataFrame, metric: str, label: str, fmt: str) -> alt.Chart:
-    """Each channel's figure under every attribution model, bars side by side."""
+MODEL_COLORS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b"]
+
+
+def model_compare(
+    df: pd.DataFrame, metric: str, label: str, fmt: str, models: list[str]
+) -> alt.Chart:
+    """Each channel's figure under every attribution model, bars side by side; `models` are
+    all the model labels in order, so a model keeps its colour in every chart."""
     return (
         alt.Chart(_data(df.dropna(subset=[metric])))
         .mark_bar()
@@ -376,7 +382,7 @@ def model_compare(df: pd.DataFrame, metric: str, label: str, fmt: str) -> alt.Ch
                 "model_label:N",
                 title="Model",
                 sort=alt.SortField("model_order"),
-                scale=alt.Scale(scheme="tableau10"),
+                scale=alt.Scale(domain=models, range=MODEL_COLORS[: len(models)]),
             ),
             tooltip=[
                 "channel:N",

@@ -898,7 +898,7 @@ def test_channel_roi_model_selector_changes_every_figure(touch_app):
 
 def test_channel_roi_side_by_side(touch_app):
     at = touch_app("channel_roi", ALL_TIME)
-    revenue, roas = charts(at)[4:6]
+    revenue, shift = charts(at)[4:6]
     got = chart_data(revenue, "channel", "model", "revenue")
     assert len(got) == 25  # 5 channels x 5 models
     assert by_key(got, ["channel", "model"], "revenue") == approx({
@@ -913,6 +913,13 @@ def test_channel_roi_side_by_side(touch_app):
         ("referral", "last"): 350, ("referral", "first"): 100, ("referral", "linear"): 225,
         ("referral", "position"): 225, ("referral", "time_decay"): 100 + 500 / 3,
     })
+    # against last touch: social first 560 / 220 - 1; print has no last-touch credit to
+    # compare with, so no bar
+    moved = chart_data(shift, "channel", "model", "vs_last")
+    assert "last" not in set(moved["model"])
+    assert by_key(moved, ["channel", "model"], "vs_last")[("social", "first")] == pytest.approx(
+        560 / 220 - 1)
+    assert ("print", "first") not in by_key(moved, ["channel", "model"], "vs_last")  # no bar
     wide = at.dataframe[1].value.set_index("channel")
     assert wide.loc["social", "roas_first"] == pytest.approx(560 / 185)
     assert pd.isna(wide.loc["referral", "roas_last"])  # no spend
