@@ -29,6 +29,22 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+# The pages of app.py: (URL path, page title, shows KPI tiles and charts)
+PAGES = [
+    ("/", "Weekly review", True),  # the default page
+    ("/spend_balance", "Spend balance", True),
+    ("/channel_roi", "Channel ROI", True),
+    ("/funnel", "Funnel", True),
+    ("/cohorts", "Cohorts", True),
+    ("/data", "Data", False),
+]
+TITLES = {path: title for path, title, _ in PAGES}
+# The last element each page draws: the metric definitions caption (on the weekly review
+# too, after its tiles, highlights and trend chart), or on Data the import-contract
+# expander. Seeing it means the whole run's output has reached the DOM.
+END_MARKERS = {path: "Full definitions: docs/metrics.md." for path in TITLES}
+END_MARKERS["/data"] = "The import contract"
+
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -21,9 +21,7 @@ def golden_dir() -> Path:
 @pytest.fixture(scope="session")
 def golden_warehouse(tmp_path_factory) -> Path:
     """The golden business loaded once per test session (read it, don't write it)."""
-    path = tmp_path_factory.mktemp("golden") / "warehouse.duckdb"
-    load_folder(GOLDEN, path)
-    return path
+    return _golden_plus(tmp_path_factory, "golden")
 
 
 @pytest.fixture

@@ -23,23 +23,22 @@ from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
 import pypdf
 import pytest
-from app_server import CHROMIUM, CHROMIUM_ARGS, SNAPSHOT_JS, running_app, sha256
+from app_server import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    END_MARKERS,
+    PAGES,
+    SNAPSHOT_JS,
+    TITLES,
+    running_app,
+    sha256,
+)
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 RENDER_TIMEOUT = 45.0
 VIEWPORT = {"width": 1400, "height": 1000}
 
-# (URL path, page title, shows KPI tiles and charts)
-PAGES = [
-    ("/", "Weekly review", True),  # the default page
-    ("/spend_balance", "Spend balance", True),
-    ("/channel_roi", "Channel ROI", True),
-    ("/funnel", "Funnel", True),
-    ("/cohorts", "Cohorts", True),
-    ("/data", "Data", False),
-]
-TITLES = {path: title for path, title, _ in PAGES}
 CHANNEL = "social"  # a channel of the golden business (tests/golden/channels.csv)
 FILTERED_PAGE = "/spend_balance"  # where the filter tests choose CHANNEL in the sidebar
 WEEKLY = "/"
@@ -176,11 +175,6 @@ def open_tab(browser, shared_context) -> Iterator:
 
 # --- rendering helpers -------------------------------------------------------------------
 
-# The last element each page draws: the metric definitions caption (on the weekly review
-# too, after its tiles, highlights and trend chart), or on Data the import-contract
-# expander. Seeing it means the whole run's output has reached the DOM.
-END_MARKERS = {path: "Full definitions: docs/metrics.md." for path in TITLES}
-END_MARKERS["/data"] = "The import contract"
 
 
 @dataclass

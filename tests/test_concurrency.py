@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from app_server import CHROMIUM, REPO, SNAPSHOT_JS, running_app
+from app_server import CHROMIUM, END_MARKERS, PAGES, REPO, SNAPSHOT_JS, TITLES, running_app
 from app_server import CHROMIUM_ARGS as BASE_ARGS
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
@@ -60,22 +60,8 @@ LOAD_GAP = 4.0  # seconds between the end of load 1 and the start of load 2
 POLL = 0.2  # seconds between two looks at a page's DOM
 DIRECT_EVERY = 4  # every 4th page view is a direct visit by URL, the others sidebar clicks
 
-# (URL path, page title, shows KPI tiles and charts): the pages of app.py
-PAGES = [
-    ("/", "Weekly review", True),  # the default page
-    ("/spend_balance", "Spend balance", True),
-    ("/channel_roi", "Channel ROI", True),
-    ("/funnel", "Funnel", True),
-    ("/cohorts", "Cohorts", True),
-    ("/data", "Data", False),
-]
-TITLES = {path: title for path, title, _ in PAGES}
 KPIS = {path: kpis for path, _, kpis in PAGES}
 WEEKLY, ROI = "/", "/channel_roi"
-# The last element each page draws (see tests/test_browser.py): once shown, the whole run's
-# output has reached the DOM.
-END_MARKERS = {path: "Full definitions: docs/metrics.md." for path in TITLES}
-END_MARKERS["/data"] = "The import contract"
 
 # --- the two loads: the golden files plus one order each ----------------------------------
 #
