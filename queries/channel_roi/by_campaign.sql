@@ -8,12 +8,7 @@
 -- Columns: channel, kind, channel_group, campaign_id, campaign_name, spend, revenue,
 --          gross_margin, orders (credited shares of orders), leads, new_customers.
 WITH cc AS (
-    SELECT *
-    FROM campaign_channels
-    WHERE ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+    SELECT * FROM picked_campaigns($channels, $kind, $segment, $region)
 ),
 
 spent AS (

@@ -6,11 +6,7 @@
 -- Columns: channel, kind, model, revenue, gross_margin.
 WITH cc AS (
     SELECT campaign_id, channel, kind
-    FROM campaign_channels
-    WHERE ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+    FROM picked_campaigns($channels, $kind, $segment, $region)
 ),
 
 paths AS (

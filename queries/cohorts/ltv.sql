@@ -15,13 +15,10 @@ WITH picked AS (
         cf.customer_id, cf.acquired_at, cf.first_order_at, cc.channel, cc.kind, cc.segment,
         cc.region
     FROM customer_facts AS cf
-    INNER JOIN campaign_channels AS cc ON cf.campaign_id = cc.campaign_id
+    INNER JOIN picked_campaigns($channels, $kind, $segment, $region) AS cc
+        ON cf.campaign_id = cc.campaign_id
     WHERE ($start IS NULL OR cf.acquired_at >= $start)
       AND ($end IS NULL OR cf.acquired_at < CAST($end AS DATE) + INTERVAL 1 DAY)
-      AND ($channels IS NULL OR list_contains($channels, cc.channel))
-      AND ($kind IS NULL OR cc.kind = $kind)
-      AND ($segment IS NULL OR cc.segment = $segment)
-      AND ($region IS NULL OR cc.region = $region)
 ),
 
 acquired AS (
