@@ -96,7 +96,9 @@ if ui.page_header(
                 "model gives the same figures. Load `touchpoints.csv` (customer_id, touched_at, "
                 "campaign_id) to compare models."
             )
-        models = attribution.labelled(ui.view("attribution_models", f, lookback_days=lookback))
+        # this page's ROI view gives the spend: no need to ask the warehouse again
+        credited = ui.view("model_credits", f, lookback_days=lookback)
+        models = attribution.labelled(attribution.compare(roi, credited))
         labels = [m.label for m in MODELS.values()]
         left, right = st.columns(2)
         with left:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pitwall.metrics import ratio
+from pitwall.metrics import derive, ratio
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,19 @@ def check(model: str, lookback_days: int) -> None:
 def params(model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK) -> dict:
     check(model, lookback_days)
     return {"model": model, "lookback_days": lookback_days}
+
+
+def compare(roi: pd.DataFrame, credited: pd.DataFrame) -> pd.DataFrame:
+    """Every model's credited revenue and ROAS per channel, in long form: one row per channel
+    and model, every channel of the ROI view under every model. `roi` is the Channel ROI
+    view under any model (its spend does not depend on one); `credited` is model_credits."""
+    roi = roi[["channel", "kind", "spend"]]
+    channels = pd.concat([roi[["channel", "kind"]], credited[["channel", "kind"]]])
+    channels = channels.drop_duplicates().merge(roi, how="left").fillna({"spend": 0.0})
+    grid = channels.merge(pd.Series(list(MODELS), name="model"), how="cross")
+    df = grid.merge(credited, on=["channel", "kind", "model"], how="left")
+    df["revenue"] = df["revenue"].fillna(0.0)
+    return derive(df, ["roas"]).sort_values(["channel", "model"], ignore_index=True)
 
 
 def labelled(models: pd.DataFrame) -> pd.DataFrame:

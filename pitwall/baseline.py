@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pitwall.attribution import DEFAULT_LOOKBACK
 from pitwall.filters import Filters
 from pitwall.schema import DEFAULT_STAGES, KINDS
 from pitwall.views import MODES, VIEW_COLUMNS
@@ -222,7 +223,9 @@ def spend_balance(t: dict, f: Filters) -> pd.DataFrame:
     return out
 
 
-def _last_touch(orders: pd.DataFrame, touches: pd.DataFrame, days: int = 30) -> pd.Series:
+def _last_touch(
+    orders: pd.DataFrame, touches: pd.DataFrame, days: int = DEFAULT_LOOKBACK
+) -> pd.Series:
     """Each order's last-touch campaign: its own, else the customer's latest touchpoint in
     the `days` up to the order (ties on time: the greatest campaign_id)."""
     own = orders["campaign_id"]

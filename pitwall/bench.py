@@ -51,7 +51,7 @@ PAGE_QUERIES: dict[str, Callable] = {
         views.channel_roi(con, f.previous()),
         views.channel_roi(con, f, by="campaign"),
         views.unattributed(con, f),
-        views.attribution_models(con, f),
+        views.model_credits(con, f),
     ),
     "funnel": lambda con, f, monday: (
         views.funnel(con, f),

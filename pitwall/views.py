@@ -175,18 +175,17 @@ def unattributed(
     return queries.run(con, "channel_roi/unattributed", params).iloc[0].to_dict()
 
 
-def attribution_models(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
-    """Every model's credited revenue and ROAS per channel, side by side (long form:
-    one row per channel and model, every channel of the ROI view under every model)."""
+def model_credits(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
+    """Each channel's credited revenue under every attribution model."""
     params = f.params() | attribution.params(lookback_days=lookback_days)
-    credited = queries.run(con, "channel_roi/models", params | {"models": list(attribution.MODELS)})
-    roi = channel_roi(con, f, lookback_days=lookback_days)[["channel", "kind", "spend"]]
-    channels = pd.concat([roi[["channel", "kind"]], credited[["channel", "kind"]]])
-    channels = channels.drop_duplicates().merge(roi, how="left").fillna({"spend": 0.0})
-    grid = channels.merge(pd.Series(list(attribution.MODELS), name="model"), how="cross")
-    df = grid.merge(credited, on=["channel", "kind", "model"], how="left")
-    df["revenue"] = df["revenue"].fillna(0.0)
-    return derive(df, ["roas"]).sort_values(["channel", "model"], ignore_index=True)
+    return queries.run(con, "channel_roi/models", params | {"models": list(attribution.MODELS)})
+
+
+def attribution_models(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
+    """Every model's credited revenue and ROAS per channel, side by side."""
+    return attribution.compare(
+        channel_roi(con, f, lookback_days=lookback_days), model_credits(con, f, lookback_days)
+    )
 
 
 WEEK_MEASURES = [
