@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint system-deps runtime-deps demo
+.PHONY: run test fuzz lint system-deps runtime-deps demo
 
 run: $(VENV)/.runtime runtime-deps
 	$(PY) -m streamlit run app.py
@@ -11,6 +11,13 @@ run: $(VENV)/.runtime runtime-deps
 test: $(VENV)/.dev system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The hypothesis properties of tests/test_fuzz.py with many random examples (the "fuzz"
+# profile of tests/conftest.py), apart from `make test`, which runs them derandomized. A
+# failure prints its example: add it to the test as an @example.
+fuzz: $(VENV)/.dev
+	$(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider --hypothesis-profile=fuzz \
+		--hypothesis-show-statistics
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

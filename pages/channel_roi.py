@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from pitwall import attribution, charts, formatting
+from pitwall import attribution, charts, controls, formatting, views
 from pitwall import dashboard as ui
-from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
-from pitwall.views import ROI_MEASURES, ROI_RATIOS
+from pitwall.attribution import DEFAULT_MODEL, MODELS
+from pitwall.views import EXPORTS
 
 if ui.page_header(
     "Channel ROI",
@@ -14,33 +14,21 @@ if ui.page_header(
 ):
     f = ui.filters()
     c1, c2 = st.columns([3, 1])
-    model = ui.segmented(
+    model = controls.segmented(
         c1,
-        "Attribution model",
-        list(MODELS),
-        DEFAULT_MODEL,
         "model",
-        format_func=lambda m: MODELS[m].label,
+        "Attribution model",
         help=" ".join(f"**{m.label}**: {m.description}" for m in MODELS.values()),
     )
-    lookback = c2.number_input(
+    lookback = controls.number(
+        c2,
+        "lookback",
         "Lookback (days)",
-        min_value=0,
-        max_value=MAX_LOOKBACK,
-        value=DEFAULT_LOOKBACK,
-        step=1,
-        key="lookback",
-        bind="query-params",
         help="Touchpoints this many days before an order (up to the order) are on its path.",
     )
-    chosen = {"model": model, "lookback_days": lookback}
-    roi = ui.view("channel_roi", f, **chosen)
-    before = ui.view("channel_roi", f.previous(), **chosen)
-    campaigns = ui.view("channel_roi", f, by="campaign", **chosen)
-    loose = ui.view("unattributed", f, **chosen)
-
-    now_t = ui.totals(roi, ROI_MEASURES, ROI_RATIOS)
-    before_t = ui.totals(before, ROI_MEASURES, ROI_RATIOS)
+    q = ui.queries("channel_roi", f, model=model, lookback_days=lookback)
+    roi, campaigns, loose = q["roi"], q["campaigns"], q["unattributed"]
+    now_t, before_t = views.roi_totals(roi), views.roi_totals(q["before"])
     ui.kpi_tiles(
         [ui.Tile(m, now_t[m], before_t[m]) for m in ("spend", "revenue", "roas", "cpl", "cac")]
     )
@@ -72,18 +60,7 @@ if ui.page_header(
             st.altair_chart(charts.metric_bars(roi, "cac", "CAC", "money"), width="stretch")
 
         st.subheader("Channels")
-        columns = [
-            "channel",
-            "kind",
-            "spend",
-            "revenue",
-            "roas",
-            "roi",
-            "leads",
-            "cpl",
-            "new_customers",
-            "cac",
-        ]
+        columns = list(EXPORTS["channel-roi"].columns)
         if roi["gross_margin"].notna().any():
             columns.insert(6, "margin_roi")
         ui.table(roi[columns], "channel-roi")
@@ -96,9 +73,7 @@ if ui.page_header(
                 "model gives the same figures. Load `touchpoints.csv` (customer_id, touched_at, "
                 "campaign_id) to compare models."
             )
-        # this page's ROI view gives the spend: no need to ask the warehouse again
-        credited = ui.view("model_credits", f, lookback_days=lookback)
-        models = attribution.labelled(attribution.compare(roi, credited))
+        models = q["models"]
         labels = [m.label for m in MODELS.values()]
         left, right = st.columns(2)
         with left:
@@ -133,16 +108,12 @@ if ui.page_header(
         )
 
         st.subheader("Which campaigns bring the revenue")
-        ranked = campaigns.sort_values("revenue", ascending=False)
-        ranked = ranked[ranked["revenue"] > 0].head(50)
-        total = campaigns["revenue"].sum()
-        ranked = ranked.assign(cumulative_share=ranked["revenue"].cumsum() / total)
+        ranked, top = views.campaign_pareto(campaigns)
         if len(ranked):
             st.altair_chart(charts.pareto(ranked), width="stretch")
-            top = (ranked["cumulative_share"] < 0.8).sum() + 1
             st.caption(
-                f"{min(top, len(ranked))} of {len(campaigns)} campaigns bring 80 % of "
-                "the credited revenue."
+                f"{top} of {len(campaigns)} campaigns bring "
+                f"{views.PARETO_SHARE * 100:.0f} % of the credited revenue."
             )
         st.subheader("Campaigns")
         ui.table(

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pitwall import charts
+from pitwall import charts, views
 from pitwall import dashboard as ui
-from pitwall.metrics import ratio
+from pitwall.views import EXPORTS
 
 if ui.page_header(
     "Spend balance",
@@ -12,13 +12,10 @@ if ui.page_header(
     fills="Spend per campaign and day fills the charts.",
 ):
     f = ui.filters()
-    monthly = ui.view("spend_balance", f)
-    targets = ui.view("targets", f)
-    by_channel = ui.view("spend_by_channel", f)
-
-    now_t = ui.view("spend_totals", f)
-    before_t = ui.view("spend_totals", f.previous())
-    target = targets["online_share"].iloc[-1] if len(targets) else None
+    q = ui.queries("spend_balance", f)
+    monthly, targets, by_channel = q["monthly"], q["targets"], q["by_channel"]
+    now_t, before_t, pace = q["totals"], q["totals_before"], q["pacing"]
+    target = now_t["online_share_target"]
     ui.kpi_tiles(
         [
             ui.Tile("spend", now_t["spend"], before_t["spend"]),
@@ -33,7 +30,7 @@ if ui.page_header(
             ui.Tile("spend_to_budget", now_t["spend_to_budget"], before_t["spend_to_budget"]),
         ]
     )
-    if monthly["spend"].sum() == 0 and monthly["budget"].isna().all():
+    if not now_t["has_data"]:
         st.info(
             "No spend or budget in this period and filter. Widen the date range or clear "
             "the channel filter."
@@ -47,19 +44,14 @@ if ui.page_header(
         left, right = st.columns(2)
         with left:
             st.subheader("Budget vs actual per channel")
-            per_channel = by_channel.groupby(["channel", "kind"], as_index=False)[
-                ["spend", "budget"]
-            ].sum(min_count=1)
-            st.altair_chart(charts.budget_vs_actual(per_channel), width="stretch")
+            st.altair_chart(
+                charts.budget_vs_actual(views.budget_by_channel(by_channel)), width="stretch"
+            )
         with right:
             st.subheader("Spend vs budget per month")
-            cells = by_channel.assign(
-                variance=ratio(by_channel["spend"] - by_channel["budget"], by_channel["budget"])
-            )
-            st.altair_chart(charts.budget_variance_heatmap(cells), width="stretch")
+            st.altair_chart(charts.budget_variance_heatmap(by_channel), width="stretch")
 
         st.subheader(f"Budget pacing, {f.end:%B %Y}")
-        pace = ui.view("pacing", f, f.end)
         if pace["budget"].notna().any():
             st.caption(
                 f"Spend from the 1st to {f.end:%d %b} against the budget prorated to "
@@ -82,7 +74,7 @@ if ui.page_header(
         st.altair_chart(charts.spend_by_group(by_channel), width="stretch")
 
         st.subheader("The numbers")
-        ui.table(monthly[["month", "kind", "spend", "budget", "share_of_spend"]], "spend-balance")
+        ui.table(monthly[list(EXPORTS["spend-balance"].columns)], "spend-balance")
     ui.definitions(
         "Spend by booking date; budget prorated by days for months cut by the range; "
         "share of spend = the kind's spend / all spend that month."

@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from pitwall import controls, report, weekly, weeks
 from pitwall import dashboard as ui
-from pitwall import report, weekly, weeks
 
 
 def _base_url() -> str:
@@ -22,17 +22,17 @@ if ui.page_header("Weekly review"):
         st.info("No dated rows yet, so there is no week to review. " + ui.LOAD_HINT)
         st.stop()
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    picked = left.selectbox(
+    picked = controls.select(
+        left,
+        "week",
         "Week",
-        choices,
-        index=0,
-        key="week",
-        bind="query-params",  # the URL carries the option itself: ?week=2025-W16
+        choices,  # the URL carries the option itself: ?week=2025-W16
+        default=choices[0],
         help="ISO weeks, Monday to Sunday. The newest is the last complete week in the data.",
     )
     monday = weeks.parse(picked)
     f = ui.filters()
-    review = ui.view("weekly.review", monday, f)
+    review = ui.queries("weekly", f, week=monday)["review"]
     base = _base_url()
 
     def _pdf() -> bytes:

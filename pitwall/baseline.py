@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from pitwall.attribution import DEFAULT_LOOKBACK
+from pitwall.dimensions import DIMENSIONS, KINDS
 from pitwall.filters import Filters
-from pitwall.schema import DEFAULT_STAGES, KINDS
+from pitwall.schema import DEFAULT_STAGES
 from pitwall.views import MODES, VIEW_COLUMNS
 
 TABLES = (
@@ -46,6 +47,8 @@ KEYS = {
 RTOL = 1e-9  # relative tolerance of `same`
 ATOL = 1e-12  # absolute floor, for figures that cancel to about zero (e.g. ROI at break-even)
 DAY = pd.Timedelta(days=1)
+DIMENSION_NAMES = [d.name for d in DIMENSIONS]
+OWN = [d.name for d in DIMENSIONS if d.own]  # columns a lead or customer may carry itself
 
 
 def frames(con) -> dict[str, pd.DataFrame]:
@@ -87,17 +90,13 @@ def _in_range(s: pd.Series, f: Filters) -> pd.Series:
 
 
 def _picked(df: pd.DataFrame, f: Filters, kind: bool = True) -> pd.Series:
-    """Rows matching the channel, kind, segment and region filters (a missing value never
-    matches a set filter)."""
+    """Rows matching the dimensions' filters (a missing value never matches a set filter)."""
     keep = pd.Series(True, index=df.index)
-    if f.channels:
-        keep &= df["channel"].isin(f.channels)
-    if kind and f.kind is not None:
-        keep &= df["kind"].eq(f.kind).fillna(False)
-    for col in ("segment", "region"):
-        value = getattr(f, col)
-        if value is not None:
-            keep &= df[col].eq(value).fillna(False)
+    for d in DIMENSIONS:
+        value = f.value(d)
+        if d.name == "kind" and not kind or value in (None, ()):
+            continue
+        keep &= df[d.name].isin(value if d.multiple else [value]).fillna(False)
     return keep.astype(bool)
 
 
@@ -106,24 +105,23 @@ def _campaign_channels(t: dict) -> pd.DataFrame:
     ch = t["channels"].rename(columns={"group": "channel_group"})
     cc = t["campaigns"].merge(ch, on="channel", how="inner")
     cc["channel_group"] = cc["channel_group"].fillna(cc["channel"])
-    return cc[["campaign_id", "channel", "kind", "channel_group", "segment", "region"]]
+    return cc[["campaign_id", "channel_group", *DIMENSION_NAMES]]
 
 
 def _with_campaign(df: pd.DataFrame, cc: pd.DataFrame) -> pd.DataFrame:
-    """Add channel and kind of each row's campaign; own segment/region, else the campaign's."""
+    """Add the dimensions of each row's campaign; an `own` dimension keeps the row's value
+    when it has one."""
     out = df.merge(
-        cc[["campaign_id", "channel", "kind", "segment", "region"]],
-        on="campaign_id",
-        how="left",
-        suffixes=("", "_campaign"),
+        cc[["campaign_id", *DIMENSION_NAMES]], on="campaign_id", how="left", suffixes=("", "_c")
     )
-    for col in ("segment", "region"):
-        out[col] = out[col].fillna(out[f"{col}_campaign"])
-    return out.drop(columns=["segment_campaign", "region_campaign"])
+    for d in DIMENSIONS:
+        if d.own:
+            out[d.name] = out[d.name].fillna(out.pop(f"{d.name}_c"))
+    return out
 
 
 def _customers(t: dict, cc: pd.DataFrame) -> pd.DataFrame:
-    """One row per customer: acquired_at, campaign_id, channel, kind, segment, region.
+    """One row per customer: acquired_at, campaign_id and the dimensions.
 
     Listed customers without acquired_at take their first order's date, and its campaign
     unless `customers` names one; customers only in orders come from their first order.
@@ -140,7 +138,7 @@ def _customers(t: dict, cc: pd.DataFrame) -> pd.DataFrame:
     )
     first = pd.concat([firsts, first_campaign], axis=1)
 
-    listed = t["customers"][["customer_id", "acquired_at", "campaign_id", "segment", "region"]]
+    listed = t["customers"][["customer_id", "acquired_at", "campaign_id", *OWN]]
     listed = listed.join(first, on="customer_id")
     no_date = listed["acquired_at"].isna()
     listed["campaign_id"] = listed["campaign_id"].where(
@@ -249,7 +247,7 @@ def _last_touch(
 def channel_roi(t: dict, f: Filters) -> pd.DataFrame:
     """Spend, last-touch revenue (the order's campaign, else its latest touchpoint in 30
     days), leads and new customers per channel, with their ratios.
-    Segment and region pick campaigns by the campaign's own values."""
+    The dimensions pick campaigns by the campaign's own values."""
     campaigns = _campaign_channels(t)
     cc = campaigns[_picked(campaigns, f)].set_index("campaign_id")
 

@@ -24,44 +24,27 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
-from pitwall import baseline, views, weekly, weeks
+from pitwall import baseline, navigation, views, weeks
 from pitwall.filters import Filters, preset_range
 from pitwall.warehouse import READ_CONFIG, open_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0
-# What each page asks the warehouse for on a run (mirrors the ui.view calls in pages/*.py).
+# What each page asks the warehouse for on a run: its query set in pitwall/navigation.py,
+# with the page's default controls (the weekly review takes the week).
 PAGE_QUERIES: dict[str, Callable] = {
-    "weekly": lambda con, f, monday: weekly.review(con, monday, replace(f, start=None, end=None)),
-    "spend_balance": lambda con, f, monday: (
-        views.spend_balance(con, f),
-        views.targets(con, f),
-        views.spend_by_channel(con, f),
-        views.spend_totals(con, f),
-        views.spend_totals(con, f.previous()),
-        views.pacing(con, f, f.end),
-    ),
-    "channel_roi": lambda con, f, monday: (
-        views.channel_roi(con, f),
-        views.channel_roi(con, f.previous()),
-        views.channel_roi(con, f, by="campaign"),
-        views.unattributed(con, f),
-        views.model_credits(con, f),
-    ),
-    "funnel": lambda con, f, monday: (
-        views.funnel(con, f),
-        views.funnel(con, f.previous()),
-    ),
-    "cohorts": lambda con, f, monday: (
-        views.retention(con, f),
-        views.channel_roi(con, f),
-        views.ltv_curves(con, f, breakdown="channel"),
-    ),
+    p.path: (
+        lambda con, f, monday, p=p: [
+            navigation.run(con, c)
+            for c in (p.queries(f, monday) if p.path == "weekly" else p.queries(f)).values()
+        ]
+    )
+    for p in navigation.PAGES
+    if p.queries
 }
 # The figures a pandas-only app computes for the same page (None: no baseline).
 BASELINE: dict[str, tuple[str, Callable, Callable] | None] = {

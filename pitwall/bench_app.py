@@ -16,8 +16,9 @@ import sys
 import time
 from pathlib import Path
 
+from pitwall.navigation import PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["weekly", "spend_balance", "channel_roi", "funnel", "cohorts"]
 
 
 def peak_rss_mb() -> int:
@@ -31,34 +32,24 @@ def peak_rss_mb() -> int:
 
 def main(warehouse: str, runs: int) -> dict:
     os.environ["PITWALL_WAREHOUSE"] = warehouse
+    import gc
+
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from pitwall import charts
 
-    largest = [0]
-    guard = charts._data
-
-    def counting(df):
-        largest[0] = max(largest[0], len(df))
-        return guard(df)
-
-    charts._data = counting  # every chart's data passes through here
-
-    import gc
-
-    import streamlit as st
-
     reruns = {}
-    for page in PAGES:
+    for page in (p for p in PAGES if p.queries):
         # one app per process, as a server has: each AppTest would otherwise keep its own
         # warehouse connection (and its buffers) cached
         st.cache_resource.clear()
         st.cache_data.clear()
         gc.collect()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(page.script).run()
         if at.exception:
-            raise RuntimeError(f"{page}: {at.exception[0].value}")
+            raise RuntimeError(f"{page.path}: {at.exception[0].value}")
         channels = list(at.multiselect(key="channel").options)
         times = []
         for i in range(runs):
@@ -67,12 +58,12 @@ def main(warehouse: str, runs: int) -> dict:
             at.run()
             times.append((time.perf_counter() - start) * 1000)
             if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].value}")
-        reruns[page] = round(statistics.median(times), 1)
+                raise RuntimeError(f"{page.path}: {at.exception[0].value}")
+        reruns[page.path] = round(statistics.median(times), 1)
     return {
         "reruns_ms": reruns,
         "peak_rss_mb": peak_rss_mb(),
-        "max_chart_rows": largest[0],
+        "max_chart_rows": charts.most_rows(),
     }
 
 

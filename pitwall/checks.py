@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pitwall.dimensions import KINDS
 from pitwall.problems import Problem
-from pitwall.readers import MAX_EXAMPLES, _q, raw_name
-from pitwall.schema import DEFAULT_STAGES, KINDS, LOST, Column, Table
+from pitwall.readers import MAX_EXAMPLES, quote, raw_name
+from pitwall.schema import DEFAULT_STAGES, LOST, Column, Table
 
 LARGEST = 1e12  # money or counts beyond this are a broken file, not a business
 
@@ -40,7 +41,7 @@ def _month(v: str) -> str:
 
 def typed(col: Column) -> str:
     """SQL turning the raw text of `col` into its warehouse value (NULL when it can't)."""
-    v = _q(col.name)
+    v = quote(col.name)
     return {
         "text": _text(v),
         "kind": f"lower({_text(v)})",
@@ -62,7 +63,7 @@ class ColumnRule:
 
 
 def _present(c: Column) -> str:
-    return f"{_text(_q(c.name))} IS NOT NULL"
+    return f"{_text(quote(c.name))} IS NOT NULL"
 
 
 def _converts(c: Column) -> str:
@@ -88,9 +89,9 @@ COLUMN_RULES = (
         "not a whole number",
         lambda c: c.type == "integer",
         lambda c: (
-            f"{_present(c)} AND ({_num(_q(c.name))} IS NULL OR "
-            f"{_num(_q(c.name))} <> round({_num(_q(c.name))}) OR "
-            f"abs({_num(_q(c.name))}) > {LARGEST})"
+            f"{_present(c)} AND ({_num(quote(c.name))} IS NULL OR "
+            f"{_num(quote(c.name))} <> round({_num(quote(c.name))}) OR "
+            f"abs({_num(quote(c.name))}) > {LARGEST})"
         ),
     ),
     ColumnRule(
@@ -159,7 +160,7 @@ def check_columns(con, table: Table, file: str) -> list[Problem]:
         if not n:
             continue
         rows = con.execute(
-            f"SELECT rowid + 2 AS row, {_q(col.name)} AS value FROM {raw} "
+            f"SELECT rowid + 2 AS row, {quote(col.name)} AS value FROM {raw} "
             f"WHERE {rule.bad(col)} ORDER BY rowid LIMIT {MAX_EXAMPLES}"
         ).fetchall()
         problems += [Problem(rule.code, file, rule.message, r, col.name, v) for r, v in rows]
@@ -179,11 +180,11 @@ def check_keys(con, table: Table, rel: str, file: str) -> list[Problem]:
     for key in keys:
         if not key:
             continue
-        cols = ", ".join(_q(k) for k in key)
+        cols = ", ".join(quote(k) for k in key)
         # find the duplicated keys first: listing the rows of every key is slow at 10M rows
         sql = (
             f"WITH dup AS (SELECT {cols} FROM {rel} "
-            f"WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in key)} "
+            f"WHERE {' AND '.join(f'{quote(k)} IS NOT NULL' for k in key)} "
             f"GROUP BY ALL HAVING count(*) > 1) "
             f"SELECT {cols}, list(_row ORDER BY _row) AS rows FROM {rel} SEMI JOIN dup "
             f"USING ({cols}) GROUP BY ALL ORDER BY rows[1] LIMIT {MAX_EXAMPLES}"
@@ -228,9 +229,9 @@ def check_references(
         target = rels[ref.table]
         row_expr = "_row" if file else "NULL"
         sql = (
-            f"SELECT {row_expr} AS row, {_q(ref.column)} AS value, count(*) OVER () AS n "
-            f"FROM {rel} s WHERE {_q(ref.column)} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {target} t WHERE t.{_q(ref.target)} = s.{_q(ref.column)}) "
+            f"SELECT {row_expr} AS row, {quote(ref.column)} AS value, count(*) OVER () AS n "
+            f"FROM {rel} s WHERE {quote(ref.column)} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {target} t WHERE t.{quote(ref.target)} = s.{quote(ref.column)}) "
             f"ORDER BY row LIMIT {MAX_EXAMPLES}"
         )
         rows = con.execute(sql).fetchall()
@@ -275,23 +276,3 @@ def check_stages(con, rels: dict[str, str], files: dict[str, str]) -> list[Probl
     ).fetchall()
     why = f"unknown stage; the funnel's stages are {', '.join(stages)} (and the outcome {LOST})"
     return [Problem("unknown_stage", file, why, r, "stage", v) for r, v in rows]
-
-
-def rules_table() -> list[tuple[str, str]]:
-    """Every rule code with its message, for the docs and the Data page."""
-    rows = [(r.code, r.message) for r in COLUMN_RULES]
-    rows += [
-        ("unreadable", "the file could not be read as CSV, Parquet or Excel"),
-        ("empty", "the file is empty or has a header but no data rows"),
-        ("missing_column", "a required column is missing from the header"),
-        ("duplicate_column", "the header names a column more than once"),
-        ("ragged_row", "a row has more or fewer fields than the header"),
-        ("bad_quoting", "a quoted field is not closed properly"),
-        ("bad_encoding", "the file is not UTF-8 text"),
-        ("duplicate_key", "a key value appears in more than one row"),
-        ("unknown_reference", "a reference (like a campaign_id) is not in the table it points to"),
-        ("missing_table", "a table refers to another that is not loaded"),
-        ("unknown_stage", "a lead stage is not one of the funnel's stages or 'lost'"),
-        ("missing_orders", "orders is required and is not loaded"),
-    ]
-    return rows

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
+from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import FilterError, Filters, parse_date
 from pitwall.problems import LoadError
-from pitwall.schema import KINDS
-from pitwall.views import MODES, VIEW_COLUMNS
+from pitwall.views import EXPORTS, MODES
 from pitwall.warehouse import default_path
 
 
@@ -63,13 +63,18 @@ def _parser() -> argparse.ArgumentParser:
     ld.set_defaults(func=cmd_load)
 
     def filter_args(sp):
-        sp.add_argument("--channel", action="append", default=[], help="repeatable")
-        sp.add_argument("--kind", choices=KINDS)
-        sp.add_argument("--segment")
-        sp.add_argument("--region")
+        for d in DIMENSIONS:
+            sp.add_argument(
+                d.flag,
+                dest=d.param,
+                action="append" if d.multiple else "store",
+                default=[] if d.multiple else None,
+                choices=d.values,
+                help=f"{d.description}{' (repeatable)' if d.multiple else ''}",
+            )
 
     e = sub.add_parser("export", help="print the data behind a view")
-    e.add_argument("view", choices=sorted(VIEW_COLUMNS))
+    e.add_argument("view", choices=sorted(EXPORTS))
     warehouse_arg(e)
     e.add_argument("--start", help="first day, ISO date (inclusive)")
     e.add_argument("--end", help="last day, ISO date (inclusive)")
@@ -154,7 +159,7 @@ def _open(args):
 
 
 def _filters(args, start=None, end=None) -> Filters:
-    return Filters(start, end, tuple(args.channel), args.kind, args.segment, args.region)
+    return Filters(start, end, **{d.param: getattr(args, d.param) for d in DIMENSIONS})
 
 
 def cmd_export(args) -> int:
@@ -162,16 +167,15 @@ def cmd_export(args) -> int:
 
     f = _filters(args, parse_date(args.start, "--start"), parse_date(args.end, "--end"))
     con = _open(args)
-    frame = {
-        "spend-balance": lambda: views.spend_balance(con, f),
-        "channel-roi": lambda: views.channel_roi(
-            con, f, model=args.attribution, lookback_days=args.lookback_days
-        ),
-        "funnel": lambda: views.funnel(con, f, window_days=args.window_days),
-        "retention": lambda: views.retention(con, f, mode=args.mode),
-        "cohort-economics": lambda: views.cohort_economics(con, f),
-    }[args.view]()
-    out = views.export_frame(args.view, frame)
+    out = views.export(
+        con,
+        args.view,
+        f,
+        model=args.attribution,
+        lookback_days=args.lookback_days,
+        window_days=args.window_days,
+        mode=args.mode,
+    )
     if args.format == "json":
         sys.stdout.write(out.to_json(orient="records", indent=2, double_precision=10) + "\n")
     else:

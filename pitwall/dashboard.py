@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pitwall import formatting, meta, views, weekly
-from pitwall.filters import PRESETS, Filters, preset_range
-from pitwall.metrics import METRICS, add_totals
+from pitwall import controls, formatting, meta, navigation
+from pitwall.dimensions import DIMENSIONS, Dimension
+from pitwall.filters import Filters, preset_range
+from pitwall.metrics import METRICS
 from pitwall.warehouse import Warehouse, clean_leftovers, default_path
 
 _build_lock = threading.Lock()
@@ -59,17 +60,13 @@ def identity() -> tuple:
     return (st_.st_ino, st_.st_mtime_ns)
 
 
-_SOURCES = {"views": views, "weekly": weekly}
-
-
 # `ident` (the warehouse file's identity) must be part of the cache key: st.cache_data
 # leaves arguments whose names start with "_" out of it.
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
 def _cached(ident: tuple, name: str, args: tuple, kwargs: tuple):
-    module, _, func = name.rpartition(".")
     con = warehouse().cursor()
     try:
-        return getattr(_SOURCES[module or "views"], func)(con, *args, **dict(kwargs))
+        return navigation.run(con, (name, args, dict(kwargs)))
     finally:
         con.close()
 
@@ -78,6 +75,12 @@ def view(name: str, *args, **kwargs):
     """Run a function of pitwall.views (or "weekly.<name>") on the current warehouse,
     cached per warehouse."""
     return _cached(identity(), name, args, tuple(sorted(kwargs.items())))
+
+
+def queries(page: str, *args, **controls) -> dict:
+    """The page's query set (navigation.PAGES), each result cached like `view`."""
+    calls = navigation.BY_PATH[page].queries(*args, **controls)
+    return {key: view(name, *a, **kw) for key, (name, a, kw) in calls.items()}
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
@@ -108,57 +111,29 @@ def sidebar_filters() -> Filters:
     options = view("filter_options")
     sb = st.sidebar
     sb.header("Filters")
-    preset = sb.selectbox("Period", PRESETS, index=1, key="period", bind="query-params")
+    preset = controls.choice(sb, "period", "Period")
     start, end = preset_range(preset, first, last)
     if preset == "Custom range":
-        picked = sb.date_input(
-            "Dates",
-            value=(start, end),
-            min_value=first,
-            max_value=last,
-            key="dates",
-            bind="query-params",
-            format="YYYY-MM-DD",
+        start, end = controls.dates(
+            sb, "dates", "Dates", (start, end), first, last, format="YYYY-MM-DD"
         )
-        if isinstance(picked, Sequence) and len(picked) == 2:
-            start, end = picked
-        elif isinstance(picked, Sequence) and len(picked) == 1:
-            start = end = picked[0]
     sb.caption(f"{start:%d %b %Y} – {end:%d %b %Y}")
-    channels = sb.multiselect(
-        "Channel",
-        options.get("channel", []),
-        key="channel",
-        bind="query-params",
-        placeholder="All channels",
-    )
-    kind = sb.segmented_control("Kind", ["online", "offline"], key="kind", bind="query-params")
-    segment = _choice(sb, "Segment", options.get("segment", []), "segment")
-    region = _choice(sb, "Region", options.get("region", []), "region")
-    f = Filters(start, end, tuple(channels), kind, segment, region)
+    f = Filters(start, end, **{d.param: _pick(sb, d, options.get(d.name, [])) for d in DIMENSIONS})
     _filters.set(f)
     return f
 
 
-def _choice(container, label: str, values: list, key: str) -> str | None:
-    if not values:
+def _pick(container, d: Dimension, found: list):
+    """The sidebar widget of a dimension (URL key: its name): several values, one of its
+    fixed values, or one of the values in the data (none shown when the data has none)."""
+    every = f"All {d.label.lower()}s"
+    if d.multiple:
+        return controls.multiselect(container, d.name, d.label, found, placeholder=every)
+    if d.values:
+        return controls.segmented(container, d.name, d.label, list(d.values), required=False)
+    if not found:
         return None
-    return container.selectbox(
-        label,
-        [None, *values],
-        key=key,
-        bind="query-params",
-        format_func=lambda v: f"All {label.lower()}s" if v is None else v,
-    )
-
-
-def segmented(container, label: str, options: Sequence, default, key: str, **kwargs):
-    """A segmented control that always has a choice, bound to the URL. An empty value in
-    the URL (`?mode=`) leaves even a required control without one; the default stands in."""
-    value = container.segmented_control(
-        label, options, default=default, required=True, key=key, bind="query-params", **kwargs
-    )
-    return default if value is None else value
+    return controls.select(container, d.name, d.label, {None: every, **{v: v for v in found}})
 
 
 def filters() -> Filters:
@@ -253,10 +228,6 @@ def kpi_tiles(
         )
         if average:
             box.caption(f"{formatting.change(m.fmt, t.now, t.average) or '–'} vs {average}")
-
-
-def totals(frame: pd.DataFrame, measures: list[str], ratios: list[str]) -> dict:
-    return add_totals(frame, measures, ratios)
 
 
 def table(

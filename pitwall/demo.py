@@ -29,9 +29,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pitwall.schema import DEFAULT_STAGES, LOST
+
 SEGMENTS = ("B2B", "B2C")
 REGIONS = ("North", "South", "East", "West")
-STAGES = ("identified", "qualified", "presented", "offer", "decision", "won")
+STAGES = DEFAULT_STAGES  # the demo business uses the default funnel
 SALES_CHANNELS = ("webshop", "field sales", "phone")
 MONTHS = 36
 DAY = 86_400
@@ -521,7 +523,7 @@ def _stage_rows(times, visited, lost) -> pd.DataFrame:
     return _frame(
         {
             "lead_id": lead[order].astype(np.int64) + 1,
-            "stage": _labels(stage[order], [*STAGES, "lost"]),
+            "stage": _labels(stage[order], [*STAGES, LOST]),
             "entered_at": _ts(t[order]),
         }
     )
@@ -729,7 +731,7 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
         ),
         "lead_stages": _stage_rows(times, visited, lost),
         "funnel_stages": pd.DataFrame(
-            {"stage": list(STAGES), "position": np.arange(1, 7, dtype=np.int64)}
+            {"stage": list(STAGES), "position": np.arange(1, len(STAGES) + 1, dtype=np.int64)}
         ),
         "customers": _frame(
             {

@@ -59,13 +59,42 @@ def summary(curve: pd.DataFrame, cac: pd.Series) -> pd.DataFrame:
 
 
 def by_channel(roi: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
-    """Cohort economics per acquisition channel, from the Channel ROI view (its CAC) and the
-    value curves by channel (pages pass the frames they already hold)."""
-    roi = roi[["channel", "kind", "spend", "new_customers", "cac"]]
-    value = summary(curve, roi.set_index("channel")["cac"])
-    df = roi.merge(value.rename(columns={"grp": "channel"}), on="channel", how="left")
+    """Cohort economics per acquisition channel: the channels of the Channel ROI view with
+    their spend, and every channel that acquired a customer the value curves count (the
+    Cohorts page's population: docs/metrics.md, "Cohorts"). Without a segment or region
+    filter these are Channel ROI's new customers, so CAC is Channel ROI's."""
+    acquired = (
+        curve.dropna(subset=["grp"])
+        .groupby(["grp", "kind"], as_index=False)["customers"]
+        .first()
+        .rename(columns={"grp": "channel", "customers": "new_customers"})
+    )
+    # a channel may have customers the filters pick and no picked campaign (spend 0)
+    df = roi[["channel", "kind", "spend"]].merge(acquired, on=["channel", "kind"], how="outer")
+    df = df.fillna({"spend": 0.0, "new_customers": 0}).astype({"new_customers": "int64"})
+    df = derive(df.sort_values("channel", ignore_index=True), ["cac"])
+    value = summary(curve, df.set_index("channel")["cac"])
+    df = df.merge(value.rename(columns={"grp": "channel"}), on="channel", how="left")
     df["mature_customers"] = df["mature_customers"].fillna(0).astype("int64")
     return derive(df, ["ltv_to_cac"])
+
+
+def pooled_retention(cohorts: pd.DataFrame, period: int = 1) -> float | None:
+    """Retention in `period` over every shown cohort whose period is complete, pooled
+    (their active customers / their sizes); None when no cohort has completed it."""
+    done = cohorts[(cohorts["period"] == period) & cohorts["complete"]]
+    if done.empty:
+        return None
+    return ratio([done["active_customers"].sum()], [done["cohort_size"].sum()]).iloc[0]
+
+
+def pooled_curve(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Retention by group and period, pooling every cohort whose period is complete."""
+    done = cohorts[cohorts["complete"]]
+    curve = done.groupby(["grp", "period"], as_index=False)[
+        ["active_customers", "cohort_size"]
+    ].sum()
+    return derive(curve, ["retention_rate"])
 
 
 def what_if(cohorts: pd.DataFrame, points: float = 5.0) -> pd.DataFrame:

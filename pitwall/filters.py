@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from pitwall.schema import KINDS
+from pitwall.dimensions import DIMENSIONS, Dimension
 
 
 class FilterError(ValueError):
@@ -23,45 +23,70 @@ def check_day(day: dt.date | None, what: str = "a date") -> None:
         raise FilterError(f"{what} must lie between {FIRST_DAY} and {LAST_DAY}, not {day}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Filters:
-    start: dt.date | None = None
-    end: dt.date | None = None
-    channels: tuple[str, ...] = field(default_factory=tuple)
-    kind: str | None = None
-    segment: str | None = None
-    region: str | None = None
+    """A date range and a pick per dimension (pitwall/dimensions.py).
 
-    def __post_init__(self):
+    `Filters(start, end, channels=("Print",), kind="offline")`: each dimension is a keyword
+    named by its `param`; its value reads back as an attribute (`f.channels`, `f.kind`).
+    `dataclasses.replace(f, kind=None)` works as for any dataclass."""
+
+    start: dt.date | None
+    end: dt.date | None
+    picks: tuple[tuple[str, object], ...]  # (param, value) of the picked dimensions
+
+    def __init__(self, start=None, end=None, picks=(), **named):
+        chosen = dict(picks) | named
+        unknown = set(chosen) - {d.param for d in DIMENSIONS}
+        if unknown:
+            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        cleaned = []
+        for d in DIMENSIONS:
+            value = chosen.get(d.param)
+            if d.multiple:
+                value = tuple(value or ())
+            if value in (None, ()):
+                continue
+            if d.values is not None:
+                for v in value if d.multiple else (value,):
+                    if v not in d.values:
+                        raise FilterError(
+                            f"{d.name} must be one of {', '.join(d.values)}, not {v!r}"
+                        )
+            cleaned.append((d.param, value))
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "picks", tuple(cleaned))
         check_day(self.start, "the start date")
         check_day(self.end, "the end date")
-        if self.kind is not None and self.kind not in KINDS:
-            raise FilterError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
         if self.start and self.end and self.start > self.end:
             raise FilterError(f"the start date {self.start} is after the end date {self.end}")
 
+    def __getattr__(self, name: str):
+        for d in DIMENSIONS:
+            if d.param == name:
+                return dict(self.picks).get(name, () if d.multiple else None)
+        raise AttributeError(name)
+
+    def value(self, d: Dimension):
+        return getattr(self, d.param)
+
     def params(self) -> dict:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "channels": list(self.channels) or None,
-            "kind": self.kind,
-            "segment": self.segment,
-            "region": self.region,
-        }
+        out = {"start": self.start, "end": self.end}
+        for d in DIMENSIONS:
+            value = self.value(d)
+            out[d.param] = (list(value) or None) if d.multiple else value
+        return out
 
     def previous(self) -> Filters:
         """The period of equal length just before this one (for KPI deltas)."""
         if not (self.start and self.end):
             raise FilterError("a previous period needs both a start and an end date")
         days = (self.end - self.start).days + 1
-        return Filters(
-            self.start - dt.timedelta(days=days),
-            self.start - dt.timedelta(days=1),
-            self.channels,
-            self.kind,
-            self.segment,
-            self.region,
+        return replace(
+            self,
+            start=self.start - dt.timedelta(days=days),
+            end=self.start - dt.timedelta(days=1),
         )
 
 

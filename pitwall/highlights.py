@@ -13,9 +13,11 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from pitwall import formatting, views, weeks
+from pitwall import controls, formatting, views, weeks
+from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS
+from pitwall.navigation import BY_PATH
 
 LIMIT = 6
 MOVER_SHARE = 0.10  # a channel's change must be 10 % of the week's total to be news
@@ -28,14 +30,6 @@ FUNNEL_WINDOW = 28  # days each lead gets to convert, so both groups are judged 
 COHORT_GAP = 0.05
 COHORTS_BEFORE = 6
 
-PAGES = {
-    "spend_balance": "Spend balance",
-    "channel_roi": "Channel ROI",
-    "funnel": "Funnel",
-    "cohorts": "Cohorts",
-}
-
-
 @dataclass(frozen=True)
 class Highlight:
     score: float
@@ -45,27 +39,22 @@ class Highlight:
 
     @property
     def page_title(self) -> str:
-        return PAGES[self.page]
-
-    def query(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for key, value in self.params:
-            out.setdefault(key, []).append(value)
-        return out
+        return BY_PATH[self.page].title
 
     def url(self, base: str = "") -> str:
         return f"{base.rstrip('/')}/{self.page}?{urlencode(self.params)}"
 
 
+PERIOD, DATES = controls.key("period"), controls.key("dates")  # URL keys: pitwall/controls.py
+
+
 def _params(f: Filters, start: dt.date, end: dt.date, **extra) -> tuple:
-    """The URL of a page showing `start..end` with the review's filters (extra overrides)."""
+    """The URL of a page showing `start..end` with the review's filters (`extra`: more URL
+    keys, a dimension's name overriding the review's pick)."""
     chosen = {
-        "period": "Custom range",
-        "dates": [start.isoformat(), end.isoformat()],
-        "channel": list(f.channels),
-        "kind": f.kind,
-        "segment": f.segment,
-        "region": f.region,
+        PERIOD: "Custom range",
+        DATES: [start.isoformat(), end.isoformat()],
+        **{d.name: _pick(getattr(f, d.param), d.multiple) for d in DIMENSIONS},
     } | extra
     pairs = []
     for key, value in chosen.items():
@@ -73,6 +62,10 @@ def _params(f: Filters, start: dt.date, end: dt.date, **extra) -> tuple:
             if v is not None:
                 pairs.append((key, str(v)))
     return tuple(pairs)
+
+
+def _pick(value, multiple: bool):
+    return list(value or ()) if multiple else value
 
 
 def _amount(metric: str, value) -> str:
@@ -98,7 +91,7 @@ def _within(h: Highlight, first: dt.date | None, last: dt.date | None) -> Highli
     if first is None:
         return h
     params = tuple(
-        (k, min(max(dt.date.fromisoformat(v), first), last).isoformat() if k == "dates" else v)
+        (k, min(max(dt.date.fromisoformat(v), first), last).isoformat() if k == DATES else v)
         for k, v in h.params
     )
     return replace(h, params=params)
@@ -235,7 +228,15 @@ def funnel(con, monday: dt.date, f: Filters) -> list[Highlight]:
         f"{start:%d %b}–{end:%d %b}, against the four weeks before "
         f"(each lead given {FUNNEL_WINDOW} days)."
     )
-    link = _params(f, start, end, window=FUNNEL_WINDOW, compare="true")
+    link = _params(
+        f,
+        start,
+        end,
+        **{
+            controls.key("window"): FUNNEL_WINDOW,
+            controls.key("compare"): controls.url_form("compare", True)[0],
+        },
+    )
     return [Highlight(abs(top.delta), text, "funnel", link)]
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from pitwall import build, meta, readers
 from pitwall.checks import check_columns, check_keys, check_references, check_stages, typed
 from pitwall.problems import LoadError, Problem
-from pitwall.readers import _q
+from pitwall.readers import quote
 from pitwall.schema import FILE_SUFFIXES, REQUIRED_TABLES, SQL_TYPES, TABLES, Table
 from pitwall.warehouse import (
     WRITE_CONFIG,
@@ -176,7 +176,7 @@ def _stage_all(con, sources, progress):
 
 def _create_typed(con, table: Table) -> None:
     cols = ", ".join(
-        f"CAST({typed(c)} AS {SQL_TYPES[c.type]}) AS {_q(c.name)}" for c in table.columns
+        f"CAST({typed(c)} AS {SQL_TYPES[c.type]}) AS {quote(c.name)}" for c in table.columns
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE new_{table.name} AS "
@@ -211,14 +211,14 @@ def _check_tables(con, sources, rels, files, row_maps) -> list[Problem]:
 def _write_tables(con, sources, kept) -> None:
     """Contract tables, sorted by their date; tables not loaded exist empty."""
     for table in TABLES.values():
-        cols = ", ".join(_q(c.name) for c in table.columns)
-        order = f" ORDER BY {_q(table.sort_by)}" if table.sort_by else ""
+        cols = ", ".join(quote(c.name) for c in table.columns)
+        order = f" ORDER BY {quote(table.sort_by)}" if table.sort_by else ""
         if table.name in sources:
             source = f"new_{table.name}"
         elif table.name in kept:
             source = f"old.main.{table.name}"
         else:
-            defs = ", ".join(f"{_q(c.name)} {SQL_TYPES[c.type]}" for c in table.columns)
+            defs = ", ".join(f"{quote(c.name)} {SQL_TYPES[c.type]}" for c in table.columns)
             con.execute(f"CREATE TABLE {table.name} ({defs})")
             continue
         con.execute(f"CREATE TABLE {table.name} AS SELECT {cols} FROM {source}{order}")

@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 
-from pitwall.readers import _q
+from pitwall.readers import quote
 from pitwall.schema import TABLES
 
 DEMO, FILES = "demo", "files"
@@ -71,9 +71,8 @@ def record_load(
         )
     for name in sources:
         table = TABLES[name]
-        span = (
-            f"min({_q(table.sort_by)}), max({_q(table.sort_by)})" if table.sort_by else "NULL, NULL"
-        )
+        key = quote(table.sort_by) if table.sort_by else None
+        span = f"min({key}), max({key})" if key else "NULL, NULL"
         con.execute(
             f"INSERT INTO pitwall_tables SELECT $name, count(*), {span}, $source, $now FROM {name}",
             {"name": name, "source": files[name], "now": now},

@@ -1,7 +1,12 @@
 """Run the SQL files under queries/ with bound parameters.
 
-Values reach SQL only as parameters. The one identifier that varies (a breakdown column)
-is substituted from an allow-list.
+Values reach SQL only as parameters. Identifiers come only from the dimension declaration
+(pitwall/dimensions.py), through three templates:
+- `{picked:GRAIN[:ALIAS[:-dim... | :+dim...]]}`: the shared filters' rule for rows of GRAIN
+  (channel, campaign, lead, customer), on ALIAS's columns, leaving out the dimensions after
+  `-` (or keeping only those after `+`);
+- `{dims[:HOW[:ALIAS...]]}`: the dimension columns (see dimensions.columns);
+- `{group}`: a breakdown column from an allow-list (a dimension, or none).
 """
 
 from __future__ import annotations
@@ -12,30 +17,37 @@ from pathlib import Path
 
 import pandas as pd
 
+from pitwall import dimensions
+
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"\$([a-z_]+)")
 _COMMENT = re.compile(r"--[^\n]*")
-# Breakdown columns a view may group by; None means no breakdown.
-GROUPS = {
-    None: "'all'",
-    "channel": "channel",
-    "kind": "kind",
-    "segment": "segment",
-    "region": "region",
-}
+_TEMPLATE = re.compile(r"\{(picked|dims)((?::[a-z_\-+]*)*)\}")
+
+
+def groups() -> dict[str | None, str]:
+    """Breakdown columns a view may group by; None means no breakdown."""
+    return {None: "'all'"} | {d.name: d.name for d in dimensions.DIMENSIONS}
+
+
+def expand(text: str) -> str:
+    return _TEMPLATE.sub(
+        lambda m: dimensions.expand(m.group(1), m.group(2).split(":")[1:]), text
+    )
 
 
 @cache
 def sql_text(name: str) -> str:
-    return (QUERY_DIR / f"{name}.sql").read_text()
+    return expand((QUERY_DIR / f"{name}.sql").read_text())
 
 
 def with_group(text: str, group: str | None) -> str:
-    if group not in GROUPS:
+    allowed = groups()
+    if group not in allowed:
         raise ValueError(
-            f"cannot break down by {group!r}; choose one of {', '.join(g for g in GROUPS if g)}"
+            f"cannot break down by {group!r}; choose one of {', '.join(g for g in allowed if g)}"
         )
-    return text.replace("{group}", GROUPS[group])
+    return text.replace("{group}", allowed[group])
 
 
 def bind(text: str, params: dict) -> dict:

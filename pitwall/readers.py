@@ -84,9 +84,9 @@ def stage_file(
         # A broken quote can make the sniffer misread the whole header: say so instead.
         return (fmt == "csv" and _csv_diagnose(path)) or problems, notes, row_map
     selects = [
-        f"CAST({_q(mapping[c.name])} AS VARCHAR) AS {_q(c.name)}"
+        f"CAST({quote(mapping[c.name])} AS VARCHAR) AS {quote(c.name)}"
         if c.name in mapping
-        else f"CAST(NULL AS VARCHAR) AS {_q(c.name)}"
+        else f"CAST(NULL AS VARCHAR) AS {quote(c.name)}"
         for c in table.columns
     ]
     create = (
@@ -115,9 +115,9 @@ def stage_frame(con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFram
     con.register("frame_source", frame)
     try:
         selects = [
-            f"CAST({_q(c.name)} AS VARCHAR) AS {_q(c.name)}"
+            f"CAST({quote(c.name)} AS VARCHAR) AS {quote(c.name)}"
             if c.name in frame.columns
-            else f"CAST(NULL AS VARCHAR) AS {_q(c.name)}"
+            else f"CAST(NULL AS VARCHAR) AS {quote(c.name)}"
             for c in table.columns
         ]
         con.execute(
@@ -229,7 +229,7 @@ def _cell(value) -> str | None:
     return str(value)
 
 
-def _q(identifier: str) -> str:
+def quote(identifier: str) -> str:
     return '"' + str(identifier).replace('"', '""') + '"'
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pitwall.dimensions import DIMENSIONS
+
 # Column types of the contract. Each maps to a warehouse SQL type.
 SQL_TYPES = {
     "text": "VARCHAR",
@@ -21,7 +23,6 @@ SQL_TYPES = {
 
 DEFAULT_STAGES = ("identified", "qualified", "presented", "offer", "decision", "won")
 LOST = "lost"  # an outcome, not a stage
-KINDS = ("online", "offline")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ def _cols(*specs: tuple) -> tuple[Column, ...]:
     return tuple(Column(*s) for s in specs)
 
 
+# The dimensions' own columns (pitwall/dimensions.py): a campaign's, and those a lead or a
+# customer may carry. `channel` and `kind` live on `channels` and are written out.
+CAMPAIGN_DIMENSIONS = tuple((d.name, "text") for d in DIMENSIONS if d.source == "campaigns")
+OWN_DIMENSIONS = tuple((d.name, "text") for d in DIMENSIONS if d.own)
+
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -77,8 +84,7 @@ TABLES: dict[str, Table] = {
                 ("campaign_id", "text", True),
                 ("channel", "text", True),
                 ("campaign_name", "text"),
-                ("segment", "text"),
-                ("region", "text"),
+                *CAMPAIGN_DIMENSIONS,
                 ("start_date", "date"),
                 ("end_date", "date"),
             ),
@@ -123,8 +129,7 @@ TABLES: dict[str, Table] = {
                 ("created_at", "timestamp", True),
                 ("campaign_id", "text"),
                 ("customer_id", "text"),
-                ("segment", "text"),
-                ("region", "text"),
+                *OWN_DIMENSIONS,
             ),
             key=("lead_id",),
             references=(Reference("campaign_id", "campaigns", "campaign_id"),),
@@ -154,8 +159,7 @@ TABLES: dict[str, Table] = {
                 ("customer_id", "text", True),
                 ("acquired_at", "timestamp"),
                 ("campaign_id", "text"),
-                ("segment", "text"),
-                ("region", "text"),
+                *OWN_DIMENSIONS,
             ),
             key=("customer_id",),
             references=(Reference("campaign_id", "campaigns", "campaign_id"),),

@@ -1,64 +1,87 @@
 """The views: what pages, exports and the report show. One function per view.
 
-Each returns the contract's columns (VIEW_COLUMNS) first, then any extra columns a page
-uses; the export keeps only the contract's.
+Each returns the contract's columns (EXPORTS) first, then any extra columns a page uses;
+the export keeps only the contract's. Pages only lay out what these return.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from pitwall import attribution, economics, queries, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import Filters
-from pitwall.metrics import derive, derive_funnel, ratio
+from pitwall.metrics import add_totals, derive, derive_funnel, ratio
+from pitwall.schema import LOST
 
-VIEW_COLUMNS = {
-    "spend-balance": ["month", "kind", "spend", "budget", "share_of_spend"],
-    "channel-roi": [
-        "channel",
-        "kind",
-        "spend",
-        "revenue",
-        "roas",
-        "roi",
-        "leads",
-        "cpl",
-        "new_customers",
-        "cac",
-    ],
-    "funnel": [
-        "stage",
-        "position",
-        "leads",
-        "conversion_from_previous",
-        "conversion_from_first",
-        "dropped",
-        "skipped",
-        "median_days_in_stage",
-    ],
-    "retention": [
-        "cohort_month",
-        "period",
-        "cohort_size",
-        "active_customers",
-        "retention_rate",
-        "revenue",
-    ],
-    "cohort-economics": [
-        "channel",
-        "kind",
-        "new_customers",
-        "cac",
-        "ltv_12m",
-        "ltv_margin_12m",
-        "ltv_to_cac",
-        "payback_months",
-        "mature_customers",
-    ],
+
+@dataclass(frozen=True)
+class Export:
+    """A view the command line exports: its function here, the contract's columns (in
+    order), and the view's own options the CLI passes on (the shared filters always)."""
+
+    view: str
+    columns: tuple[str, ...]
+    options: tuple[str, ...] = ()
+
+
+EXPORTS: dict[str, Export] = {
+    "spend-balance": Export(
+        "spend_balance", ("month", "kind", "spend", "budget", "share_of_spend")
+    ),
+    "channel-roi": Export(
+        "channel_roi",
+        (
+            "channel",
+            "kind",
+            "spend",
+            "revenue",
+            "roas",
+            "roi",
+            "leads",
+            "cpl",
+            "new_customers",
+            "cac",
+        ),
+        ("model", "lookback_days"),
+    ),
+    "funnel": Export(
+        "funnel",
+        (
+            "stage",
+            "position",
+            "leads",
+            "conversion_from_previous",
+            "conversion_from_first",
+            "dropped",
+            "skipped",
+            "median_days_in_stage",
+        ),
+        ("window_days",),
+    ),
+    "retention": Export(
+        "retention",
+        ("cohort_month", "period", "cohort_size", "active_customers", "retention_rate", "revenue"),
+        ("mode",),
+    ),
+    "cohort-economics": Export(
+        "cohort_economics",
+        (
+            "channel",
+            "kind",
+            "new_customers",
+            "cac",
+            "ltv_12m",
+            "ltv_margin_12m",
+            "ltv_to_cac",
+            "payback_months",
+            "mature_customers",
+        ),
+    ),
 }
+VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
 ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]
 ROI_MEASURES = ["spend", "revenue", "gross_margin", "orders", "leads", "new_customers"]
 MODES = ("bounded", "unbounded")
@@ -93,6 +116,11 @@ def channel_roi(
     return derive(df, ROI_RATIOS)
 
 
+def roi_totals(roi: pd.DataFrame) -> dict:
+    """The Channel ROI tiles: the measures summed over the rows, the ratios of the sums."""
+    return add_totals(roi, ROI_MEASURES, ROI_RATIOS)
+
+
 def funnel(
     con, f: Filters, window_days: float | None = None, breakdown: str | None = None
 ) -> pd.DataFrame:
@@ -101,6 +129,26 @@ def funnel(
     params = f.params() | {"window_days": window_days}
     df = queries.run(con, "funnel/stages", params, group=breakdown)
     return derive_funnel(df)
+
+
+def funnel_summary(stages: pd.DataFrame) -> dict:
+    """The Funnel tiles from the funnel view: leads, leads reaching the last stage, win rate
+    (conversion from first into the last stage), stage skips, and the stage with the
+    biggest drop (lowest conversion from the previous stage)."""
+    if stages.empty:
+        return {"leads": 0, "won": 0, "win_rate": None, "skipped": 0, "last_stage": None,
+                "worst_stage": None, "worst_conversion": None}
+    worst = stages.iloc[1:].dropna(subset=["conversion_from_previous"])
+    worst = worst.sort_values("conversion_from_previous", kind="stable").head(1)
+    return {
+        "leads": int(stages["leads"].iloc[0]),
+        "won": int(stages["leads"].iloc[-1]),
+        "win_rate": stages["conversion_from_first"].iloc[-1],
+        "skipped": int(stages["skipped"].sum()),
+        "last_stage": stages["stage"].iloc[-1],
+        "worst_stage": worst["stage"].iloc[0] if len(worst) else None,
+        "worst_conversion": worst["conversion_from_previous"].iloc[0] if len(worst) else None,
+    }
 
 
 def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = None) -> pd.DataFrame:
@@ -117,8 +165,53 @@ def ltv_curves(con, f: Filters, breakdown: str | None = "channel") -> pd.DataFra
 
 
 def cohort_economics(con, f: Filters) -> pd.DataFrame:
-    """Per acquisition channel: CAC as Channel ROI has it, 12-month value and payback."""
+    """Per acquisition channel: the Cohorts page's customers, the channel's spend over them
+    (CAC), 12-month value and payback."""
     return economics.by_channel(channel_roi(con, f), ltv_curves(con, f, "channel"))
+
+
+def retention_summary(cohorts: pd.DataFrame) -> dict:
+    """The Cohorts tiles from the retention view: customers acquired, month-1 retention
+    (complete cells only, pooled) and the cohorts' revenue."""
+    return {
+        "cohort_size": cohorts.drop_duplicates("cohort_month")["cohort_size"].sum(),
+        "retention_rate": economics.pooled_retention(cohorts, period=1),
+        "revenue": cohorts["revenue"].sum(),
+    }
+
+
+def pooled_retention(con, f: Filters, mode: str, breakdown: str) -> pd.DataFrame:
+    """Retention by period and group, pooling every shown cohort whose period is complete."""
+    return economics.pooled_curve(retention(con, f, mode=mode, breakdown=breakdown))
+
+
+def cumulative_revenue(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Each cohort's cumulative revenue per customer by period (the retention view's)."""
+    return cohorts.assign(
+        cumulative=cohorts.groupby("cohort_month")["revenue"].cumsum() / cohorts["cohort_size"],
+        grp=cohorts["cohort_month"].dt.strftime("%Y-%m"),
+    )
+
+
+def what_if(con, f: Filters, lift: float) -> pd.DataFrame:
+    """Revenue gained per period at `lift` more retention points (economics.what_if)."""
+    return economics.what_if(retention(con, f, mode="bounded"), lift)
+
+
+def what_if_summary(gained: pd.DataFrame) -> dict:
+    """The what-if's totals: revenue gained (empty when no period could be priced) and the
+    extra active customer-months."""
+    return {
+        "revenue_gained": gained["revenue_gained"].sum(min_count=1) if len(gained) else None,
+        "extra_customers": gained["extra_customers"].sum() if len(gained) else 0.0,
+    }
+
+
+def export(con, name: str, f: Filters, **options) -> pd.DataFrame:
+    """The export `name` (EXPORTS) with the filters and the options that view takes."""
+    e = EXPORTS[name]
+    frame = globals()[e.view](con, f, **{k: v for k, v in options.items() if k in e.options})
+    return export_frame(name, frame)
 
 
 def export_frame(view: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -149,11 +242,26 @@ def spend_totals(con, f: Filters) -> dict:
             }
         ]
     )
-    return derive(sums, ["spend_to_budget", "online_share"]).iloc[0].to_dict()
+    out = derive(sums, ["spend_to_budget", "online_share"]).iloc[0].to_dict()
+    out["has_data"] = bool(out["spend"] != 0 or pd.notna(out["budget"]))
+    goal = targets(con, f)
+    # the target of the period's last month with one
+    out["online_share_target"] = goal["online_share"].iloc[-1] if len(goal) else None
+    return out
 
 
 def spend_by_channel(con, f: Filters) -> pd.DataFrame:
-    return queries.run(con, "spend_balance/by_channel", f.params())
+    """Spend and budget per month and channel, with spend against budget (`variance`:
+    (spend − budget) / budget)."""
+    df = queries.run(con, "spend_balance/by_channel", f.params())
+    return df.assign(variance=ratio(df["spend"] - df["budget"], df["budget"]))
+
+
+def budget_by_channel(by_channel: pd.DataFrame) -> pd.DataFrame:
+    """spend_by_channel summed over the months: spend and budget per channel."""
+    return by_channel.groupby(["channel", "kind"], as_index=False)[["spend", "budget"]].sum(
+        min_count=1
+    )
 
 
 def targets(con, f: Filters) -> pd.DataFrame:
@@ -182,10 +290,29 @@ def model_credits(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.
 
 
 def attribution_models(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
-    """Every model's credited revenue and ROAS per channel, side by side."""
-    return attribution.compare(
-        channel_roi(con, f, lookback_days=lookback_days), model_credits(con, f, lookback_days)
+    """Every model's credited revenue and ROAS per channel, in long form with labels and the
+    credit against last touch (attribution.compare, attribution.labelled)."""
+    roi = channel_roi(con, f, lookback_days=lookback_days)  # the channels and their spend
+    return attribution.labelled(attribution.compare(roi, model_credits(con, f, lookback_days)))
+
+
+PARETO_SHARE = 0.8  # "n campaigns bring 80 % of the credited revenue"
+PARETO_CAMPAIGNS = 50  # the chart's campaigns at most
+
+
+def campaign_pareto(campaigns: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Campaigns by credited revenue, largest first (ties by name), with the cumulative
+    share of all credited revenue; and how many bring PARETO_SHARE of it."""
+    ranked = campaigns[campaigns["revenue"] > 0].sort_values(
+        ["revenue", "campaign_name"], ascending=[False, True], kind="stable"
     )
+    ranked = ranked.head(PARETO_CAMPAIGNS).reset_index(drop=True)
+    total = campaigns["revenue"].sum()
+    ranked = ranked.assign(
+        rank=range(1, len(ranked) + 1), cumulative_share=ranked["revenue"].cumsum() / total
+    )
+    top = min(int((ranked["cumulative_share"] < PARETO_SHARE).sum()) + 1, len(ranked))
+    return ranked, top
 
 
 WEEK_MEASURES = [
@@ -228,4 +355,4 @@ def filter_options(con) -> dict[str, list]:
 
 
 def health(con, stuck_days: int = 90) -> pd.DataFrame:
-    return queries.run(con, "data/health", {"stuck_days": stuck_days})
+    return queries.run(con, "data/health", {"stuck_days": stuck_days, "lost": LOST})

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from pitwall.navigation import DEFAULT_PAGE
+from pitwall.navigation import PAGES as NAVIGATION
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,14 +32,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# The pages of app.py: (URL path, page title, shows KPI tiles and charts)
+# The pages of app.py (pitwall/navigation.py): (URL path, page title, shows KPI tiles and
+# charts: the pages with a query set)
 PAGES = [
-    ("/", "Weekly review", True),  # the default page
-    ("/spend_balance", "Spend balance", True),
-    ("/channel_roi", "Channel ROI", True),
-    ("/funnel", "Funnel", True),
-    ("/cohorts", "Cohorts", True),
-    ("/data", "Data", False),
+    ("/" if p.path == DEFAULT_PAGE else f"/{p.path}", p.title, p.queries is not None)
+    for p in NAVIGATION
 ]
 TITLES = {path: title for path, title, _ in PAGES}
 # The last element each page draws: the metric definitions caption (on the weekly review

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pitwall.load import load_folder
 from pitwall.warehouse import open_readonly
 
 GOLDEN = Path(__file__).parent / "golden"
+
+# Hypothesis: `make test` runs the "ci" profile, derandomized (the same examples on every run
+# and every machine, so CI never passes or fails by chance) with a modest budget that each
+# test may lower (tests/test_fuzz.py: `examples(n)`). `make fuzz` runs the same properties
+# under "fuzz": random, many examples; a failure it finds is added as an @example. No
+# .hypothesis/ folder is written in either.
+_SHARED = dict(
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile("ci", derandomize=True, max_examples=20, **_SHARED)
+settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,7 @@ def _filters(channel: str, other: str, segment: str, region: str) -> dict[str, F
         "online": Filters(kind="online"),
         "segment": Filters(segment=segment),
         "region": Filters(region=region),
-        "combined": Filters(*CUT, (channel, other), "online", None, region),
+        "combined": Filters(*CUT, channels=(channel, other), kind="online", region=region),
         "nothing": Filters(segment="no such segment"),
         "no channel": Filters(channels=("no such channel",)),
     }

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
+import absurd
 import pypdf
 import pytest
 from app_server import (
@@ -35,6 +36,8 @@ from app_server import (
 )
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from pitwall.controls import CONTROLS, clean, url_form
 
 RENDER_TIMEOUT = 45.0
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -598,6 +601,46 @@ def test_hostile_url_parameters(server, open_tab, tmp_path, path, query):
             f"the URL should drop the hostile week or name the week shown ({DEFAULT_WEEK}), "
             f"it reads {r.url}"
         )
+
+
+# Every URL parameter absurd at once (tests/absurd.py), one page load per page on the shared
+# server and browser: Funnel with window=1e400 and Channel ROI with lookback=-inf (issue 12),
+# Spend balance with period=Custom range and absurd dates. The page shows its title and no
+# exception, and the URL it ends on holds only clean values for the page's own controls.
+ABSURD_RUNS = [
+    ("/", absurd.focused("weekly", 0)),
+    ("/spend_balance", absurd.focused("spend_balance", 2, custom_range=True)),
+    ("/channel_roi", absurd.focused("channel_roi", 1)),
+    ("/funnel", absurd.focused("funnel", 0)),
+    ("/cohorts", absurd.focused("cohorts", 0)),
+    ("/data", absurd.focused("data", 0)),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "query"), ABSURD_RUNS, ids=[p.strip("/") or "weekly" for p, _ in ABSURD_RUNS]
+)
+def test_absurd_values_in_every_url_parameter(server, open_tab, tmp_path, path, query):
+    tab = open_tab()
+    qs = "?" + urlencode(query, quote_via=quote)
+    shot = tmp_path / "absurd.png"
+    r = open_page(tab, server, path, qs, kpis=False, shot=shot)
+    report(f"absurd {path}", r)
+    assert_clean(r, shot, tab.page)
+    assert TITLES[path] in r.titles, (
+        f"{server.url}{path} with absurd parameters: expected title {TITLES[path]!r}, got "
+        f"{r.titles} (screenshot: {shot_on_failure(tab.page, shot)})"
+    )
+    assert not tab.page.locator('img[src="x"]').count(), f"{r.url}: markup was injected"
+    assert not tab.dialogs, f"{r.url} raised JavaScript dialogs: {tab.dialogs}"
+    assert sha256(server.warehouse) == server.warehouse_sha256
+    shown = parse_qs(urlsplit(tab.page.url).query, keep_blank_values=True)
+    for c in CONTROLS.values():
+        if c.where == TITLES[path] and c.type in ("number", "toggle") and c.key in shown:
+            value = clean(c, shown[c.key])
+            assert shown[c.key] == url_form(c, value), (
+                f"{tab.page.url}: {c.key} should be clean or gone, reads {shown[c.key]}"
+            )
 
 
 # --- 6. the weekly review ----------------------------------------------------------------

@@ -86,15 +86,42 @@ def test_golden_economics_for_customers_acquired_in_february(golden_con):
     }
 
 
-def test_segment_picks_customers_by_their_acquisition_campaign(golden_con):
-    # b2c campaigns: c_search_b2c (k4, k6 - k6's own segment is b2b: the campaign's counts,
-    # as Channel ROI counts new customers), c_social (k2, k5), c_referral (k7).
+def test_segment_picks_customers_by_their_own_segment(golden_con):
+    # Cohorts picks customers by their own segment, else their campaign's (docs/metrics.md,
+    # "Cohorts"): b2c customers are k2 (none: c_social's b2c), k4 (b2c), k5 (b2c), k7
+    # (derived: c_referral's b2c). k6 is b2b although c_search_b2c is b2c: not counted.
     got = rows(views.cohort_economics(golden_con, Filters(segment="b2c")))
-    # search: spend 50 + 40 + 60 = 150 over 2 = 75; LTV (150 + 0)/2 = 75: LTV/CAC 1.0;
-    # month 2 reaches 75 exactly: "reaches" counts equality
-    assert got["search"] == ("online", 2, 75, 75, N, 1.0, 2, 0)
+    # search: spend on b2c campaigns (c_search_b2c) 50 + 40 + 60 = 150 over k4 alone = 150;
+    # LTV k4 o7 90 + o8 60 = 150: LTV/CAC 1.0; month 2 reaches 150 exactly ("reaches"
+    # counts equality)
+    assert got["search"] == ("online", 1, 150, 150, N, 1.0, 2, 0)
+    # social: c_social 185 over k2, k5 = 92.5; LTV (120 + 80 + 0 + 30 + 60 + 40)/2 = 165
     assert got["social"] == ("online", 2, 92.5, 165, N, pytest.approx(165 / 92.5), 1, 0)
     assert set(got) == {"search", "social", "referral"}
+
+
+def test_one_population_on_cohorts(golden_con):
+    """Under a segment or region filter, retention, the value curves and cohort economics
+    count the same customers. North customers: k1 (own north), k5 (own north, although
+    c_social is south), k6 (own north, although c_search_b2c is south), k7 (derived:
+    c_referral's north); k2 takes c_social's south. b2b: k1, k3, k6."""
+    cases = {
+        Filters(region="north"): {"search": 2, "social": 1, "referral": 1},
+        Filters(segment="b2b"): {"search": 2, "events": 1},
+    }
+    for f, by_channel in cases.items():
+        retention = views.retention(golden_con, f)
+        sizes = retention.drop_duplicates("cohort_month")["cohort_size"].sum()
+        everyone = views.ltv_curves(golden_con, f, breakdown=None)["customers"].iloc[0]
+        econ = views.cohort_economics(golden_con, f).set_index("channel")["new_customers"]
+        assert sizes == everyone == econ.sum() == sum(by_channel.values())
+        assert econ[econ > 0].to_dict() == by_channel
+    # north: social has no north campaign, so no spend over its one north customer (k5):
+    # CAC 0; search spends c_search_b2b's 480 - 150 = 330 over k1 and k6 = 165, LTV
+    # (200 + 150 + 0)/2 = 175, cumulative 100 < 165 in month 1, 175 in month 2
+    got = rows(views.cohort_economics(golden_con, Filters(region="north")))
+    assert got["social"] == ("online", 1, 0, 130, N, N, 1, 0)
+    assert got["search"] == ("online", 2, 165, 175, N, pytest.approx(175 / 165), 2, 0)
 
 
 def test_new_customers_and_cac_are_channel_rois(golden_con):

@@ -23,12 +23,14 @@ import datetime as dt
 import json
 import shutil
 
+import absurd
 import pandas as pd
 import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from pitwall.controls import CONTROLS, clean, url_form
 from pitwall.demo_build import build_demo
 from pitwall.load import load_folder
 
@@ -585,6 +587,7 @@ def test_cohorts_range(golden_app):
         "Customers acquired": "1",
         "Active in month 1": "–",
         "Revenue from these cohorts": "€100",  # o10 60 + o11 40 (o9 is before the cohort)
+        "Revenue gained at +5 points": "–",  # no period after the cohort month is complete
     }
     cells = chart_data(charts(at)[0], "cohort_month", "period", "retention_rate")
     assert by_key(cells, ["cohort_month", "period"], "retention_rate") == approx(
@@ -986,3 +989,54 @@ def test_cohorts_economics_need_channels(orders_only):
 def test_empty_url_choices_fall_back_to_the_defaults(golden_app, page, params, label, value):
     at = golden_app(page, ALL_TIME | params)
     assert kpis(at)[label] == value
+
+
+# --- absurd values in every URL parameter -----------------------------------------------------
+# Each page opened three times with every URL parameter absurd (tests/absurd.py), its own
+# main parameter at 1e400, -inf and NaN (Funnel's window, Channel ROI's lookback: issue 12),
+# the third time with period=Custom range so that the Dates input reads its absurd `dates`.
+# The cleaning itself, value by value: tests/test_controls.py; in Chromium:
+# tests/test_browser.py.
+
+TITLES = {
+    "weekly": "Weekly review",
+    "spend_balance": "Spend balance",
+    "channel_roi": "Channel ROI",
+    "funnel": "Funnel",
+    "cohorts": "Cohorts",
+    "data": "Data",
+}
+ABSURD_RUNS = [
+    (page, k, absurd.focused(page, k, custom_range=k == 2)) for page in PAGES for k in range(3)
+]
+
+
+def bound_widgets(at: AppTest) -> dict:
+    """The page's URL-bound widgets by key."""
+    found = {}
+    for kind in ("number_input", "selectbox", "toggle", "multiselect", "date_input"):
+        found |= {w.key: w for w in getattr(at, kind)}
+    return found | {w.key: w for w in at.get("button_group")}
+
+
+@pytest.mark.parametrize(
+    ("page", "run", "pairs"), ABSURD_RUNS, ids=[f"{p}-{k}" for p, k, _ in ABSURD_RUNS]
+)
+def test_absurd_values_in_every_url_parameter(golden_app, page, run, pairs):
+    raw = absurd.as_dict(pairs)
+    assert set(raw) == set(absurd.KEYS)
+    at = golden_app(page, raw)  # no exception, no error
+    assert TITLES[page] in [t.value for t in at.title]
+    widgets = bound_widgets(at)
+    if page != "data":
+        assert {"period", "channel"} <= set(widgets), sorted(widgets)
+    for key, widget in widgets.items():
+        c = CONTROLS.get(key)
+        if c is None or (c.type == "choice" and c.options is None) or c.type == "dates":
+            continue
+        # the widget shows the clean value, and the URL carries it (or, for the default,
+        # nothing): the absurd text is gone
+        expected = clean(c, raw[key])
+        assert widget.value == expected, (key, raw[key][:20], widget.value)
+        shown = at.query_params.get(key)
+        assert (url_form(c, expected) or None) == (None if shown is None else [shown]), key

@@ -4,13 +4,16 @@
 -- A listed customer without acquired_at takes the date of their first order, and that
 -- order's campaign too unless `customers` names one.
 -- Grain: one row per customer. Parameters: none.
--- Columns: customer_id, acquired_at, cohort_month, campaign_id, channel, kind, segment,
---          region, listed (true when the customer is in `customers`), first_order_at.
+-- Columns: customer_id, acquired_at, cohort_month, campaign_id, listed (true when the
+--          customer is in `customers`), first_order_at, last_period (the last month since
+--          the cohort month with an order, as retention counts periods; NULL without one), then every dimension
+--          (pitwall/dimensions.py: the customer's own value, else its campaign's).
 CREATE OR REPLACE TABLE customer_facts AS
 WITH first_orders AS (
     SELECT
         customer_id,
         min(ordered_at) AS first_order_at,
+        max(ordered_at) AS last_order_at,
         -- arg_min_null: the first order's campaign even when it has none (arg_min skips NULLs)
         arg_min_null(campaign_id, ordered_at) AS first_campaign_id
     FROM orders
@@ -25,10 +28,9 @@ everyone AS (
             WHEN c.acquired_at IS NULL THEN coalesce(c.campaign_id, f.first_campaign_id)
             ELSE c.campaign_id
         END AS campaign_id,
-        c.segment,
-        c.region,
         TRUE AS listed,
-        f.first_order_at
+        f.first_order_at,
+        f.last_order_at
     FROM customers AS c
     LEFT JOIN first_orders AS f ON c.customer_id = f.customer_id
     UNION ALL
@@ -36,10 +38,9 @@ everyone AS (
         f.customer_id,
         f.first_order_at,
         f.first_campaign_id,
-        NULL,
-        NULL,
         FALSE,
-        f.first_order_at
+        f.first_order_at,
+        f.last_order_at
     FROM first_orders AS f
     WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = f.customer_id)
 )
@@ -49,12 +50,13 @@ SELECT
     e.acquired_at,
     CAST(date_trunc('month', e.acquired_at) AS DATE) AS cohort_month,
     e.campaign_id,
-    cc.channel,
-    cc.kind,
-    coalesce(e.segment, cc.segment) AS segment,
-    coalesce(e.region, cc.region) AS region,
     e.listed,
-    e.first_order_at
+    e.first_order_at,
+    CASE WHEN e.last_order_at >= date_trunc('month', e.acquired_at) THEN
+        CAST(datediff('month', e.acquired_at, e.last_order_at) AS INTEGER)
+    END AS last_period,
+    {dims:inherit:own:cc}
 FROM everyone AS e
+LEFT JOIN customers AS own ON e.customer_id = own.customer_id
 LEFT JOIN campaign_channels AS cc ON e.campaign_id = cc.campaign_id
 ORDER BY e.acquired_at;

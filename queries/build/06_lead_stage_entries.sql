@@ -4,8 +4,8 @@
 -- next_days is when the lead entered the next stage it reached (the next entry in time),
 -- so a view can apply a conversion window to both ends.
 -- Grain: lead x stage entered. Parameters: none.
--- Columns: lead_id, created_at, channel, kind, segment, region, position, entered_at,
---          days (since created_at), next_days.
+-- Columns: lead_id, created_at, position, entered_at, days (since created_at), then every
+--          dimension (the lead's, from lead_facts), next_days.
 CREATE OR REPLACE TABLE lead_stage_entries AS
 WITH entries AS (
     SELECT lead_id, 1 AS position, created_at AS entered_at FROM lead_facts
@@ -21,13 +21,10 @@ timed AS (
     SELECT
         e.lead_id,
         lf.created_at,
-        lf.channel,
-        lf.kind,
-        lf.segment,
-        lf.region,
         e.position,
         e.entered_at,
-        epoch(e.entered_at - lf.created_at) / 86400.0 AS days
+        epoch(e.entered_at - lf.created_at) / 86400.0 AS days,
+        {dims:of:lf}
     FROM entries AS e
     INNER JOIN lead_facts AS lf ON e.lead_id = lf.lead_id
 )

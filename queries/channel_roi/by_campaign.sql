@@ -2,13 +2,13 @@
 -- Grain: one row per campaign with any spend, attributed revenue, lead or new customer.
 -- Attribution: $model over each order's path (order_paths, built in build/00_macros.sql);
 -- `last` without touchpoints is the order's own campaign.
--- Parameters: $start, $end (DATE, inclusive, NULL = open), $channels (VARCHAR[] or NULL),
---             $kind, $segment, $region (VARCHAR or NULL; segment and region select campaigns),
---             $model (VARCHAR), $lookback_days (INTEGER).
+-- Parameters: $start, $end (DATE, inclusive, NULL = open), the dimensions' filters ($channels,
+--             $kind, $segment, $region: they select campaigns), $model (VARCHAR),
+--             $lookback_days (INTEGER).
 -- Columns: channel, kind, channel_group, campaign_id, campaign_name, spend, revenue,
 --          gross_margin, orders (credited shares of orders), leads, new_customers.
 WITH cc AS (
-    SELECT * FROM picked_campaigns($channels, $kind, $segment, $region)
+    SELECT * FROM campaign_channels WHERE {picked:campaign}
 ),
 
 spent AS (

@@ -1,12 +1,12 @@
 -- Question: how much revenue does each attribution model credit to each channel?
 -- Grain: one row per channel and model with credited revenue (every model of $models).
--- Parameters: $start, $end (DATE, inclusive, NULL = open), $channels (VARCHAR[] or NULL),
---             $kind, $segment, $region (VARCHAR or NULL; segment and region select campaigns),
---             $models (VARCHAR[]), $lookback_days (INTEGER).
+-- Parameters: $start, $end (DATE, inclusive, NULL = open), the dimensions' filters (they
+--             select campaigns), $models (VARCHAR[]), $lookback_days (INTEGER).
 -- Columns: channel, kind, model, revenue, gross_margin.
 WITH cc AS (
     SELECT campaign_id, channel, kind
-    FROM picked_campaigns($channels, $kind, $segment, $region)
+    FROM campaign_channels
+    WHERE {picked:campaign}
 ),
 
 paths AS (

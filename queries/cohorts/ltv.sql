@@ -2,27 +2,23 @@
 -- Grain: one row per group (see {group}) and month since acquisition (1-based: month k holds
 -- orders placed before acquired_at + k months and not before acquired_at + (k-1) months;
 -- orders before acquisition fall in month 1), from month 1 to the month of the last order.
--- Customers are those acquired in range whose acquisition campaign the filters select, as
--- Channel ROI counts new customers (segment and region are the campaign's).
--- Parameters: $start, $end (DATE, inclusive, on acquired_at), $channels (VARCHAR[] or NULL),
---             $kind, $segment, $region (VARCHAR or NULL).
+-- Customers are those acquired in range that the filters pick, as retention picks them (see
+-- docs/metrics.md, "Cohorts"); a customer without an acquisition channel is in group NULL.
+-- Parameters: $start, $end (DATE, inclusive, on acquired_at), the dimensions' filters.
 -- Identifier: {group} is an allow-listed breakdown column, or a constant for no breakdown.
--- Columns: grp, month, customers, reached (customers whose `month` months have passed by
+-- Columns: grp, kind (the group's, when all its customers share one), month, customers, reached (customers whose `month` months have passed by
 --          the last order), mature (customers with 12 full months), revenue, gross_margin
 --          (of the month's orders; NULL when no order carries a margin), margin_loaded.
 WITH picked AS (
-    SELECT
-        cf.customer_id, cf.acquired_at, cf.first_order_at, cc.channel, cc.kind, cc.segment,
-        cc.region
+    SELECT customer_id, acquired_at, first_order_at, {dims}
     FROM customer_facts AS cf
-    INNER JOIN picked_campaigns($channels, $kind, $segment, $region) AS cc
-        ON cf.campaign_id = cc.campaign_id
-    WHERE ($start IS NULL OR cf.acquired_at >= $start)
+    WHERE {picked:customer}
+      AND ($start IS NULL OR cf.acquired_at >= $start)
       AND ($end IS NULL OR cf.acquired_at < CAST($end AS DATE) + INTERVAL 1 DAY)
 ),
 
 acquired AS (
-    SELECT {group} AS grp, customer_id, acquired_at FROM picked
+    SELECT {group} AS grp, kind, customer_id, acquired_at FROM picked
 ),
 
 since AS (
@@ -54,7 +50,7 @@ monthly AS (
 
 elapsed AS (
     -- whole months each customer has been with us by the last order
-    SELECT a.grp, months_since(a.acquired_at, d.last_at) AS months, count(*) AS n
+    SELECT a.grp, a.kind, months_since(a.acquired_at, d.last_at) AS months, count(*) AS n
     FROM acquired AS a
     CROSS JOIN data_end AS d
     GROUP BY ALL
@@ -63,6 +59,7 @@ elapsed AS (
 groups AS (
     SELECT
         e.grp,
+        CASE WHEN min(e.kind) = max(e.kind) THEN min(e.kind) END AS kind,
         CAST(sum(e.n) AS BIGINT) AS customers,
         CAST(coalesce(sum(e.n) FILTER (WHERE e.months >= 12), 0) AS BIGINT) AS mature,
         greatest(1, coalesce(max(e.months), 0) + 1) AS last_month
@@ -84,6 +81,7 @@ reached AS (
 
 SELECT
     m.grp,
+    m.kind,
     m.month,
     m.customers,
     coalesce(r.reached, 0) AS reached,

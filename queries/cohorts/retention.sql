@@ -1,9 +1,8 @@
 -- Question: do the customers a month brought in keep buying?
 -- Grain: one row per group (see {group}), cohort month and period (months since the
 -- cohort month), from period 0 to the month of the last order in the warehouse.
--- Parameters: $start, $end (DATE, inclusive, on acquired_at: which cohorts),
---             $channels (VARCHAR[] or NULL; acquisition channel), $kind, $segment,
---             $region (VARCHAR or NULL; the customer's own, else its campaign's).
+-- Parameters: $start, $end (DATE, inclusive, on acquired_at: which cohorts), the
+--             dimensions' filters (on the customer: see docs/metrics.md, "Cohorts").
 -- Identifier: {group} is an allow-listed breakdown column, or a constant for no breakdown.
 -- Columns: grp, cohort_month, period, cohort_size, active_bounded (ordered in the period),
 --          active_unbounded (ordered in the period or later), revenue, gross_margin,
@@ -14,10 +13,7 @@ WITH cf AS (
     WHERE cohort_month IS NOT NULL
       AND ($start IS NULL OR acquired_at >= $start)
       AND ($end IS NULL OR acquired_at < CAST($end AS DATE) + INTERVAL 1 DAY)
-      AND ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+      AND {picked:customer}
 ),
 
 data_end AS (

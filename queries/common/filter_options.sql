@@ -1,15 +1,13 @@
 -- Question: which values can the shared filters take?
--- Grain: one row per filter and value. Parameters: none.
--- Columns: filter (channel | segment | region), value, kind (for channels).
-SELECT 'channel' AS filter, channel AS value, kind FROM channels
-UNION ALL
-SELECT DISTINCT 'segment', segment, NULL FROM (
-    SELECT segment FROM campaigns UNION ALL SELECT segment FROM customers
-    UNION ALL SELECT segment FROM leads
-) WHERE segment IS NOT NULL
-UNION ALL
-SELECT DISTINCT 'region', region, NULL FROM (
-    SELECT region FROM campaigns UNION ALL SELECT region FROM customers
-    UNION ALL SELECT region FROM leads
-) WHERE region IS NOT NULL
+-- Grain: one row per dimension and value. Parameters: none.
+-- Columns: filter (a dimension's name, pitwall/dimensions.py), value.
+-- A value of any grain counts: campaigns', leads' own and customers' own.
+SELECT DISTINCT filter, value
+FROM (
+    UNPIVOT (
+        SELECT {dims} FROM campaign_channels
+        UNION ALL SELECT {dims} FROM lead_facts
+        UNION ALL SELECT {dims} FROM customer_facts
+    ) ON {dims} INTO NAME filter VALUE value
+)
 ORDER BY filter, value;

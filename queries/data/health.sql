@@ -1,5 +1,6 @@
 -- Question: what in the loaded data deserves a second look?
--- Grain: one row per check. Parameters: $stuck_days (INTEGER).
+-- Grain: one row per check. Parameters: $stuck_days (INTEGER), $lost (VARCHAR: the outcome
+-- that closes a lead without a deal; the funnel's last stage closes it with one).
 -- Columns: check_name, affected (count), detail.
 WITH last_day AS (
     SELECT max(d) AS d FROM (
@@ -16,7 +17,12 @@ spend_months AS (
 ),
 
 last_entries AS (
-    SELECT lead_id, max(entered_at) AS last_at, bool_or(stage IN ('won', 'lost')) AS closed
+    SELECT
+        lead_id,
+        max(entered_at) AS last_at,
+        bool_or(stage = $lost OR stage = (
+            SELECT stage FROM stage_positions ORDER BY position DESC LIMIT 1
+        )) AS closed
     FROM lead_stages
     GROUP BY lead_id
 )
@@ -40,7 +46,7 @@ UNION ALL
 SELECT
     'Leads stuck for months',
     count(*),
-    'open leads (not won or lost) with no stage change in ' || CAST($stuck_days AS VARCHAR) || ' days'
+    'open leads (neither in the last stage nor lost) with no stage change in ' || CAST($stuck_days AS VARCHAR) || ' days'
 FROM lead_facts AS l
 LEFT JOIN last_entries AS e ON l.lead_id = e.lead_id
 CROSS JOIN last_day AS d

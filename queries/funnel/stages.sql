@@ -1,9 +1,9 @@
 -- Question: where are leads lost between identification and a won deal, and how long do
 -- they sit in each stage?
 -- Grain: one row per group (see {group}) and funnel stage.
--- Parameters: $start, $end (DATE, inclusive, on created_at), $channels (VARCHAR[] or NULL),
---             $kind, $segment, $region (VARCHAR or NULL; the lead's own segment/region,
---             else its campaign's), $window_days (number or NULL: only stages entered
+-- Parameters: $start, $end (DATE, inclusive, on created_at), the dimensions' filters (on
+--             the lead: its own segment/region, else its campaign's), $window_days
+--             (number or NULL: only stages entered
 --             within that many days of created_at count).
 -- Identifier: {group} is an allow-listed breakdown column, or a constant for no breakdown.
 -- Columns: grp, stage, position, leads, entered, skipped, median_days_in_stage.
@@ -12,10 +12,7 @@ WITH e AS (
     FROM lead_stage_entries
     WHERE ($start IS NULL OR created_at >= $start)
       AND ($end IS NULL OR created_at < CAST($end AS DATE) + INTERVAL 1 DAY)
-      AND ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+      AND {picked:lead}
       AND ($window_days IS NULL OR days <= $window_days)
 ),
 

@@ -1,20 +1,19 @@
 -- Question: how does each channel's spend compare with its budget, month by month?
 -- Grain: one row per month and channel with spend or budget.
--- Parameters: as spend_balance/monthly ($start, $end, $channels, $kind, $segment, $region).
+-- Parameters: $start, $end (DATE, inclusive, NULL = open), the dimensions' filters.
 -- Columns: month, channel, kind, channel_group, spend, budget.
 -- Notes: budgets are per channel (segment and region filters do not change them); a month
 -- cut by the range counts the budget of its days inside it.
 WITH cc AS (
     SELECT campaign_id, channel
     FROM campaign_channels
-    WHERE ($segment IS NULL OR segment = $segment) AND ($region IS NULL OR region = $region)
+    WHERE {picked:campaign}
 ),
 
 ch AS (
     SELECT channel, kind, coalesce("group", channel) AS channel_group
     FROM channels
-    WHERE ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
+    WHERE {picked:channel}
 ),
 
 spent AS (

@@ -1,7 +1,7 @@
 -- Question: how does spend split between online and offline each month, against budget?
 -- Grain: one row per month and kind (both kinds for every month with spend or budget).
--- Parameters: $start, $end (DATE, inclusive, NULL = open), $channels (VARCHAR[] or NULL),
---             $kind, $segment, $region (VARCHAR or NULL).
+-- Parameters: $start, $end (DATE, inclusive, NULL = open), the dimensions' filters ($kind
+--             picks rows of the result, see month_spend).
 -- Columns: month, kind, spend, budget, month_spend.
 -- Notes: segment and region select campaigns; budgets are per channel and ignore them.
 -- A month cut by the date range counts the budget of its days inside the range.
@@ -10,9 +10,7 @@
 WITH cc AS (
     SELECT campaign_id, kind
     FROM campaign_channels
-    WHERE ($channels IS NULL OR list_contains($channels, channel))
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+    WHERE {picked:campaign::-kind}
 ),
 
 spent AS (
@@ -33,7 +31,7 @@ planned AS (
         sum(budget_in_range(b.amount, b.month, $start, $end)) AS budget
     FROM budgets AS b
     INNER JOIN channels AS ch ON b.channel = ch.channel
-    WHERE ($channels IS NULL OR list_contains($channels, b.channel))
+    WHERE {picked:channel:ch:-kind}
       AND ($start IS NULL OR last_day(b.month) >= $start)
       AND ($end IS NULL OR b.month <= $end)
     GROUP BY ALL
@@ -60,5 +58,5 @@ SELECT
 FROM grid AS g
 LEFT JOIN spent AS s ON g.month = s.month AND g.kind = s.kind
 LEFT JOIN planned AS p ON g.month = p.month AND g.kind = p.kind
-QUALIFY $kind IS NULL OR g.kind = $kind
+QUALIFY {picked:channel:g:+kind}
 ORDER BY g.month, g.kind DESC;

@@ -1,16 +1,14 @@
 -- Question: is each channel on pace to spend its budget in the month of $asof?
 -- Grain: one row per channel with spend or budget in that month.
--- Parameters: $asof (DATE: pacing is measured up to and including this day),
---             $channels (VARCHAR[] or NULL), $kind, $segment, $region (VARCHAR or NULL;
---             segment and region select the campaigns whose spend counts; budgets are per
---             channel and ignore them).
+-- Parameters: $asof (DATE: pacing is measured up to and including this day), the
+--             dimensions' filters (campaign dimensions select the campaigns whose spend
+--             counts; budgets are per channel and follow only the channel's dimensions).
 -- Columns: channel, kind, spend_to_date, budget, days_elapsed, days_in_month.
 -- budget pacing = spend_to_date / (budget * days_elapsed / days_in_month).
 WITH ch AS (
     SELECT channel, kind
     FROM channels
-    WHERE ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
+    WHERE {picked:channel}
 ),
 
 month AS (
@@ -25,8 +23,7 @@ spent AS (
     INNER JOIN campaign_channels AS cc ON s.campaign_id = cc.campaign_id
     CROSS JOIN month AS m
     WHERE s.date BETWEEN m.first_day AND m.asof
-      AND ($segment IS NULL OR cc.segment = $segment)
-      AND ($region IS NULL OR cc.region = $region)
+      AND {picked:campaign:cc}
     GROUP BY ALL
 ),
 

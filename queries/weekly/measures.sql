@@ -1,8 +1,7 @@
 -- Question: week by week, what did the business spend, earn, win and keep?
 -- Grain: one row per ISO week (Monday) with any activity between $start and $end.
--- Parameters: $start, $end (DATE, inclusive; Mondays and Sundays of whole weeks),
---             $channels (VARCHAR[] or NULL), $kind, $segment, $region (VARCHAR or NULL),
---             $lookback_days (INTEGER; touchpoints that count for last-touch revenue).
+-- Parameters: $start, $end (DATE, inclusive; Mondays and Sundays of whole weeks), the
+--             dimensions' filters, $lookback_days (INTEGER; touchpoints that count for last-touch revenue).
 -- Filters mean what they mean on each measure's own page: spend, revenue, leads and new
 -- customers select campaigns (as Channel ROI); deals won select leads (as Funnel); active
 -- customers select customers by their acquisition (as Cohorts). The online share counts
@@ -12,19 +11,17 @@
 WITH cc AS (
     SELECT campaign_id, kind
     FROM campaign_channels
-    WHERE ($channels IS NULL OR list_contains($channels, channel))
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+    WHERE {picked:campaign::-kind}
 ),
 
 shown AS (
-    SELECT campaign_id FROM cc WHERE $kind IS NULL OR kind = $kind
+    SELECT campaign_id FROM cc WHERE {picked:channel::+kind}
 ),
 
 spent AS (
     SELECT
         date_trunc('week', s.date) AS week,
-        sum(s.amount) FILTER (WHERE $kind IS NULL OR cc.kind = $kind) AS spend,
+        sum(s.amount) FILTER (WHERE {picked:channel:cc:+kind}) AS spend,
         sum(s.amount) FILTER (WHERE cc.kind = 'online') AS online_spend,
         sum(s.amount) AS all_spend
     FROM spend AS s
@@ -65,10 +62,7 @@ won AS (
     FROM lead_stage_entries
     WHERE position = (SELECT max(position) FROM stage_positions)
       AND entered_at >= $start AND entered_at < CAST($end AS DATE) + INTERVAL 1 DAY
-      AND ($channels IS NULL OR list_contains($channels, channel))
-      AND ($kind IS NULL OR kind = $kind)
-      AND ($segment IS NULL OR segment = $segment)
-      AND ($region IS NULL OR region = $region)
+      AND {picked:lead}
     GROUP BY ALL
 ),
 
@@ -78,10 +72,7 @@ active AS (
     FROM orders AS o
     INNER JOIN customer_facts AS cf ON o.customer_id = cf.customer_id
     WHERE o.ordered_at >= $start AND o.ordered_at < CAST($end AS DATE) + INTERVAL 1 DAY
-      AND ($channels IS NULL OR list_contains($channels, cf.channel))
-      AND ($kind IS NULL OR cf.kind = $kind)
-      AND ($segment IS NULL OR cf.segment = $segment)
-      AND ($region IS NULL OR cf.region = $region)
+      AND {picked:customer:cf}
     GROUP BY ALL
 ),
 
