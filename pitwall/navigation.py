@@ -30,6 +30,13 @@ def run(con, c: Call):
     return getattr({"": views, "weekly": weekly}[module], func)(con, *args, **kwargs)
 
 
+def results(con, page: str, keys, *args, **controls) -> dict:
+    """Run only the entries `keys` of a page's query set (the report draws one chart per
+    page from the page's own queries)."""
+    calls = BY_PATH[page].queries(*args, **controls)
+    return {k: run(con, calls[k]) for k in keys}
+
+
 def _weekly(f: Filters, week) -> dict[str, Call]:
     # the week replaces the sidebar's period on this page
     return {"review": call("weekly.review", week, replace(f, start=None, end=None))}

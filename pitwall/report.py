@@ -16,7 +16,7 @@ import jinja2
 import vl_convert
 from markupsafe import Markup, escape
 
-from pitwall import charts, formatting, meta, views, weekly, weeks
+from pitwall import charts, formatting, meta, navigation, weekly, weeks
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS
 
@@ -79,16 +79,16 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
     f = replace(review.filters, start=start, end=end)
     span = f"{start:%d %b} – {end:%d %b %Y}"
     out = []
-    monthly = views.spend_balance(con, f)
-    if len(monthly):
+    spend = navigation.results(con, "spend_balance", ("monthly", "targets"), f)
+    if len(spend["monthly"]):
         out.append(
             (
                 "Spend balance",
                 f"Spend by month, online and offline, with the online-share target. {span}.",
-                charts.monthly_spend(monthly, views.targets(con, f)),
+                charts.monthly_spend(spend["monthly"], spend["targets"]),
             )
         )
-    roi = views.channel_roi(con, f)
+    roi = navigation.results(con, "channel_roi", ("roi",), f)["roi"]
     if roi["roas"].notna().any():
         out.append(
             (
@@ -97,7 +97,7 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
                 charts.metric_bars(roi, "roas", "ROAS", ".2f").properties(width=560),
             )
         )
-    stages = views.funnel(con, f)
+    stages = navigation.results(con, "funnel", ("stages",), f)["stages"]
     if len(stages) and stages["leads"].iloc[0] > 0:
         out.append(
             (
@@ -107,7 +107,7 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
             )
         )
     first = dt.date(end.year - 1, end.month, 1)
-    cohorts = views.retention(con, replace(f, start=first))
+    cohorts = navigation.results(con, "cohorts", ("cohorts",), replace(f, start=first))["cohorts"]
     if len(cohorts):
         out.append(
             (
@@ -140,7 +140,7 @@ def describe(f: Filters) -> str:
 
 
 def html(con, monday: dt.date, f: Filters | None = None, base_url: str | None = None) -> str:
-    review = weekly.review(con, monday, f)
+    review = navigation.results(con, "weekly", ("review",), f or Filters(), monday)["review"]
     return render(con, review, base_url)
 
 
