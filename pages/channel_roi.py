@@ -26,18 +26,28 @@ if ui.page_header(
         "Lookback (days)",
         help="Touchpoints this many days before an order (up to the order) are on its path.",
     )
-    q = ui.queries("channel_roi", f, model=model, lookback_days=lookback)
+    q = ui.queries("channel_roi", f, model=model, lookback_days=lookback, compare=ui.comparison())
     roi, campaigns, loose = q["roi"], q["campaigns"], q["unattributed"]
     now_t, before_t = views.roi_totals(roi), views.roi_totals(q["before"])
-    ui.kpi_tiles(
-        [ui.Tile(m, now_t[m], before_t[m]) for m in ("spend", "revenue", "roas", "cpl", "cac")]
+    share = views.attributed_share(loose)
+    share_before = views.attributed_share(q["unattributed_before"])
+    ui.compared_tiles(
+        [
+            ui.Tile("spend", now_t["spend"], before_t["spend"]),
+            ui.Tile("revenue", now_t["revenue"], before_t["revenue"], label="Attributed revenue"),
+            ui.Tile("attributed_share", share, share_before),
+            ui.Tile("roas", now_t["roas"], before_t["roas"]),
+            ui.Tile("cpl", now_t["cpl"], before_t["cpl"]),
+            ui.Tile("cac", now_t["cac"], before_t["cac"]),
+        ],
+        columns=6,
     )
     if loose["orders"]:
-        st.caption(
-            f"Plus {formatting.money(loose['revenue'])} of revenue from "
-            f"{formatting.count(loose['orders'])} orders without a campaign or a touchpoint "
-            f"in the lookback, or credited to a campaign with no channel (unattributed under "
-            f"{MODELS[model].label.lower()}: in no channel)."
+        st.markdown(
+            f"**{formatting.money(loose['revenue'])} of revenue is in no channel** under "
+            f"{MODELS[model].label.lower()} ({formatting.orders(loose['orders'])}): "
+            "attribution sees only tracked touches, so offline channels look weaker here than "
+            "they are. [Where it comes from](#unattributed-revenue)"
         )
     if roi.empty:
         st.info("No spend, credited revenue, leads or new customers in this period and filter.")
@@ -45,7 +55,9 @@ if ui.page_header(
         left, right = st.columns(2)
         with left:
             st.subheader("Return on ad spend")
-            st.altair_chart(charts.metric_bars(roi, "roas", "ROAS", ".2f"), width="stretch")
+            st.altair_chart(
+                charts.metric_bars(roi, "roas", "ROAS", ".2f", reference=1.0), width="stretch"
+            )
         with right:
             st.subheader("Spend against revenue")
             st.altair_chart(charts.spend_vs_revenue(roi), width="stretch")
@@ -133,6 +145,15 @@ if ui.page_header(
                 ]
             ],
             "campaign-roi",
+        )
+    if loose["orders"]:
+        st.subheader("Unattributed revenue")
+        ui.table(q["unattributed_reasons"], "unattributed", labels={"reason": "Where from"})
+        st.caption(
+            "An order without a campaign is credited to a channel only when the customer had a "
+            "tracked touch in the lookback. Orders that followed a trade fair, a catalogue or a "
+            "sales call carry none: load `touchpoints.csv` for the touches you can track, and "
+            "compare channels on modelled returns, which see untracked effects too."
         )
     ui.definitions(
         f"Attribution: {MODELS[model].label}. {MODELS[model].description} A path holds the "

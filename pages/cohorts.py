@@ -71,6 +71,7 @@ if ui.page_header("Cohorts", needs=["orders"]):
                     "Retention",
                     "%",
                     color="kind" if split == "kind" else "grp",
+                    channels=split == "channel",
                 ),
                 width="stretch",
             )
@@ -100,6 +101,7 @@ if ui.page_header("Cohorts", needs=["orders"]):
                 "Revenue per customer",
                 "money",
                 color=ltv_by,
+                channels=ltv_by == "channel",
             ),
             width="stretch",
         )
@@ -112,7 +114,9 @@ if ui.page_header("Cohorts", needs=["orders"]):
         with left:
             st.subheader("LTV / CAC")
             st.altair_chart(
-                charts.metric_bars(econ, "ltv_to_cac", "LTV (12 months) / CAC", ".2f"),
+                charts.metric_bars(
+                    econ, "ltv_to_cac", "LTV (12 months) / CAC", ".2f", reference=1.0
+                ),
                 width="stretch",
             )
         with right:

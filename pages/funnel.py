@@ -1,10 +1,10 @@
 """Funnel: where leads drop out between identification and a won deal."""
 
-import pandas as pd
 import streamlit as st
 
 from pitwall import charts, controls, views
 from pitwall import dashboard as ui
+from pitwall.filters import COMPARISONS
 from pitwall.views import EXPORTS
 
 BREAKDOWNS = controls.BREAKDOWNS
@@ -18,13 +18,13 @@ if ui.page_header(
     c1, c2, c3 = st.columns(3)
     window = controls.number(c1, "window", "Conversion window (days, 0 = none)")
     by = controls.choice(c2, "by", "Break down by")
-    compare = controls.toggle(c3, "compare", "Compare with the previous period")
+    compare = controls.toggle(c3, "compare", "Show the comparison period")
     window_days = window or None
-    q = ui.queries("funnel", f, window_days=window_days, breakdown=by)
+    q = ui.queries("funnel", f, window_days=window_days, breakdown=by, compare=ui.comparison())
     stages, before = q["stages"], q["before"]
     now_s, before_s = views.funnel_summary(stages), views.funnel_summary(before)
 
-    ui.kpi_tiles(
+    ui.compared_tiles(
         [
             ui.Tile("leads", now_s["leads"], before_s["leads"]),
             ui.Tile(
@@ -53,10 +53,8 @@ if ui.page_header(
             st.subheader(f"By {BREAKDOWNS[by].lower()}")
             st.altair_chart(charts.funnel_lines(q["split"], BREAKDOWNS[by]), width="stretch")
         if compare:
-            st.subheader("This period against the previous one")
-            both = pd.concat(
-                [stages.assign(period="This period"), before.assign(period="Previous period")]
-            )
+            st.subheader(f"This period against the {COMPARISONS[ui.comparison()].lower()}")
+            both = views.periods(stages, before, ui.comparison())
             st.altair_chart(charts.funnel_compare(both), width="stretch")
         st.subheader("The numbers")
         ui.table(stages[list(EXPORTS["funnel"].columns)], "funnel")

@@ -12,11 +12,11 @@ if ui.page_header(
     fills="Spend per campaign and day fills the charts.",
 ):
     f = ui.filters()
-    q = ui.queries("spend_balance", f)
+    q = ui.queries("spend_balance", f, compare=ui.comparison())
     monthly, targets, by_channel = q["monthly"], q["targets"], q["by_channel"]
     now_t, before_t, pace = q["totals"], q["totals_before"], q["pacing"]
     target = now_t["online_share_target"]
-    ui.kpi_tiles(
+    ui.compared_tiles(
         [
             ui.Tile("spend", now_t["spend"], before_t["spend"]),
             ui.Tile(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import altair as alt
 import pandas as pd
 
@@ -9,11 +11,62 @@ import pandas as pd
 # the page's time. The specs are still validated once, whole, when a chart is drawn.
 alt.utils.schemapi.disable_debug_mode()
 
+# One colour system. Online and offline are always these two. Channels (and any other
+# category: channel groups, segments, regions) take a 20-colour palette that avoids that
+# pair, each channel keeping its place among all the warehouse's channels, so a channel has
+# one colour on every page. Attribution models and compared periods have their own colours.
 KIND_COLORS = {"online": "#1b7f8c", "offline": "#e0803a"}
 KIND_SCALE = alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values()))
+CATEGORY_COLORS = [
+    "#4e79a7", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#9c755f", "#ff9da7", "#bab0ac",
+    "#a0cbe8", "#8cd17d", "#ff9d9a", "#d4a6c8", "#f1ce63", "#d7b5a6", "#79706e", "#2f4b7c",
+    "#a05195", "#665191", "#b6992d", "#d37295",
+]  # fmt: skip
+MODEL_COLORS = ["#2f4b7c", "#a05195", "#b6992d", "#665191", "#79706e"]
+PERIOD_COLORS = {
+    "This period": "#2f4b7c",
+    "Previous period": "#a0cbe8",
+    "Same period a year before": "#bab0ac",
+}
+LEGEND_ROWS = 8  # past this many entries a legend goes below the chart, in columns
+_channels: ContextVar[tuple[str, ...]] = ContextVar("pitwall_channels", default=())
+
+
+def use_channels(channels) -> None:
+    """Every channel of the warehouse, in the order that gives each its colour (set by the
+    dashboard on every run and by the report)."""
+    _channels.set(tuple(channels))
+
+
+def legend(entries: int, **kwargs) -> alt.Legend:
+    """A legend that never clips: long ones go below the chart in four columns."""
+    if entries > LEGEND_ROWS:
+        return alt.Legend(orient="bottom", columns=4, labelLimit=240, symbolLimit=0, **kwargs)
+    return alt.Legend(labelLimit=240, symbolLimit=0, **kwargs)
+
+
+def category_color(df: pd.DataFrame, field: str, title: str | None, channels: bool = False):
+    """Colours for a nominal field: channels by their place among all channels, other
+    categories by their sorted place; the legend lists only the values shown."""
+    shown = sorted(str(v) for v in df[field].dropna().unique())
+    known = list(_channels.get()) if channels else []
+    domain = known + [v for v in shown if v not in known] if known else shown
+    palette = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(domain))]
+    return alt.Color(
+        f"{field}:N",
+        title=title,
+        scale=alt.Scale(domain=domain or [""], range=palette or [CATEGORY_COLORS[0]]),
+        legend=legend(len(shown), values=shown),
+    )
 TARGET_COLOR = "#2f2f2f"
 MAX_ROWS = 10_000  # the browser never gets more rows than it can draw
 MONEY = ",.0f"  # d3-format has no euro prefix: axes add it with money_axis, tooltips say (€)
+# Value labels on bars, as the tiles write them (Vega expressions, by the chart's format)
+VALUE_LABELS = {
+    "money": "'€' + format({v}, ',.0f')",
+    ".2f": "format({v}, '.2f') + '×'",
+    "d": "format({v}, 'd')",
+}
 
 
 def money_axis(title: str) -> alt.Axis:
@@ -164,7 +217,7 @@ def spend_by_group(df: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("yearmonth(month):T", title="Month"),
             y=alt.Y("sum(spend):Q", axis=money_axis("Spend"), stack=True),
-            color=alt.Color("channel_group:N", title="Channel group"),
+            color=category_color(df, "channel_group", "Channel group"),
             tooltip=[
                 "channel_group:N",
                 alt.Tooltip("sum(spend):Q", format=MONEY, title="Spend (€)"),
@@ -174,27 +227,59 @@ def spend_by_group(df: pd.DataFrame) -> alt.Chart:
     )
 
 
-def metric_bars(df: pd.DataFrame, metric: str, label: str, fmt: str) -> alt.Chart:
-    return (
-        alt.Chart(_data(df.dropna(subset=[metric])))
-        .mark_bar()
-        .encode(
-            y=alt.Y("channel:N", sort="-x", title=None),
-            x=alt.X(f"{metric}:Q", axis=axis(label, fmt)),
-            color=kind_color(),
-            tooltip=[
-                "channel:N",
-                "kind:N",
-                alt.Tooltip(f"{metric}:Q", format=tip_format(fmt), title=label),
-            ],
-        )
+LABELLED = 4  # the scatter names this many largest channels by spend and by revenue
+DWARF = 20  # the largest bar this many times the median: a symlog axis keeps the rest visible
+
+
+def metric_bars(
+    df: pd.DataFrame, metric: str, label: str, fmt: str, reference: float | None = None
+) -> alt.LayerChart:
+    """One bar per channel, largest first, each with its value; `reference` draws a rule
+    (ROAS: 1×, break-even). When one channel dwarfs the others the axis turns symlog."""
+    shown = df.dropna(subset=[metric])
+    values = shown[metric].abs()
+    dwarfed = len(shown) > 2 and values.max() > DWARF * max(values.median(), 1e-9)
+    scale = alt.Scale(type="symlog") if dwarfed else alt.Scale(zero=True)
+    base = alt.Chart(_data(shown)).encode(
+        y=alt.Y("channel:N", sort=alt.EncodingSortField(metric, order="descending"), title=None),
+        x=alt.X(
+            f"{metric}:Q",
+            axis=axis(f"{label}{' (log scale)' if dwarfed else ''}", fmt),
+            scale=scale,
+        ),
     )
+    bars = base.mark_bar().encode(
+        color=kind_color(),
+        tooltip=[
+            "channel:N",
+            "kind:N",
+            alt.Tooltip(f"{metric}:Q", format=tip_format(fmt), title=label),
+        ],
+    )
+    value = VALUE_LABELS.get(fmt, "format({v}, '" + fmt + "')").format(v=f"datum['{metric}']")
+    text = (
+        base.mark_text(align="left", dx=3, fontSize=11, color=TARGET_COLOR)
+        .transform_calculate(value_label=value)
+        .encode(text="value_label:N")
+    )
+    layers = [bars, text]
+    if reference is not None:
+        rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(
+            color=TARGET_COLOR, strokeDash=[4, 3]
+        )
+        layers.append(rule.encode(x="x:Q"))
+    return alt.layer(*layers)
 
 
 def spend_vs_revenue(df: pd.DataFrame) -> alt.LayerChart:
-    """Each channel's spend against its revenue; above the line it returns more than it costs."""
+    """Each channel's spend against its revenue; above the dashed break-even line (revenue =
+    spend) it returns more than it costs. Only the channels that matter are named: the
+    LABELLED largest by spend or by revenue (the others show their name on hover)."""
     top = float(max(df["spend"].max(), df["revenue"].max(), 1)) if len(df) else 1.0
     diagonal = pd.DataFrame({"spend": [0, top], "revenue": [0, top]})
+    named = set(df.nlargest(LABELLED, "spend")["channel"]) | set(
+        df.nlargest(LABELLED, "revenue")["channel"]
+    )
     points = (
         alt.Chart(_data(df))
         .mark_circle(size=120)
@@ -210,13 +295,22 @@ def spend_vs_revenue(df: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    labels = points.mark_text(align="left", dx=8).encode(text="channel:N")
+    labels = (
+        alt.Chart(_data(df[df["channel"].isin(named)]))
+        .mark_text(align="left", dx=8, fontSize=11)
+        .encode(x="spend:Q", y="revenue:Q", text="channel:N", color=kind_color())
+    )
     line = (
         alt.Chart(diagonal)
         .mark_line(strokeDash=[4, 4], color="#999")
         .encode(x="spend:Q", y="revenue:Q")
     )
-    return alt.layer(line, points, labels).properties(height=340)
+    note = (
+        alt.Chart(diagonal.tail(1))
+        .mark_text(align="right", baseline="bottom", dx=-4, dy=-4, color="#777", fontSize=10)
+        .encode(x="spend:Q", y="revenue:Q", text=alt.value("break-even"))
+    )
+    return alt.layer(line, note, points, labels).properties(height=340)
 
 
 def pareto(df: pd.DataFrame) -> alt.LayerChart:
@@ -280,6 +374,7 @@ def funnel_bars(df: pd.DataFrame) -> alt.LayerChart:
 
 
 def funnel_lines(df: pd.DataFrame, by: str) -> alt.Chart:
+    """Conversion from the first stage per group of a breakdown (`by`: its dimension)."""
     return (
         alt.Chart(_data(df))
         .mark_line(point=True)
@@ -288,7 +383,11 @@ def funnel_lines(df: pd.DataFrame, by: str) -> alt.Chart:
             y=alt.Y(
                 "conversion_from_first:Q", title="Conversion from first", axis=alt.Axis(format="%")
             ),
-            color=alt.Color("grp:N", title=by.title()),
+            color=(
+                alt.Color("grp:N", scale=KIND_SCALE, title="Kind")
+                if by == "kind"
+                else category_color(df, "grp", by.title(), channels=by == "channel")
+            ),
             tooltip=[
                 "grp:N",
                 "stage:N",
@@ -311,7 +410,9 @@ def funnel_compare(df: pd.DataFrame) -> alt.Chart:
             ),
             yOffset="period:N",
             color=alt.Color(
-                "period:N", title=None, scale=alt.Scale(range=[KIND_COLORS["online"], "#9fb8bd"])
+                "period:N",
+                title=None,
+                scale=alt.Scale(domain=list(PERIOD_COLORS), range=list(PERIOD_COLORS.values())),
             ),
             tooltip=[
                 "period:N",
@@ -353,7 +454,11 @@ def retention_heatmap(
     return alt.layer(cells).properties(height=alt.Step(16))
 
 
-def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -> alt.Chart:
+def curves(
+    df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp", channels: bool = False
+) -> alt.Chart:
+    """One line per group (`color`: its column; "kind" takes the online/offline colours,
+    `channels` the channel colours)."""
     return (
         alt.Chart(_data(df))
         .mark_line(point=True)
@@ -363,7 +468,7 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
             color=(
                 alt.Color(f"{color}:N", scale=KIND_SCALE, title="Kind")
                 if color == "kind"
-                else alt.Color(f"{color}:N", title=None)
+                else category_color(df, color, None, channels=channels)
             ),
             tooltip=[
                 f"{color}:N",
@@ -373,9 +478,6 @@ def curves(df: pd.DataFrame, y: str, title: str, fmt: str, color: str = "grp") -
         )
         .properties(height=300)
     )
-
-
-MODEL_COLORS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b"]
 
 
 def model_compare(

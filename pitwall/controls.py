@@ -24,7 +24,8 @@ from types import MappingProxyType
 from typing import Any
 
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
-from pitwall.filters import FIRST_DAY, LAST_DAY, PRESETS
+from pitwall.dimensions import DIMENSIONS
+from pitwall.filters import COMPARISONS, FIRST_DAY, LAST_DAY, PAGE_DEFAULT, PRESETS
 
 NUMBER, CHOICE, TOGGLE, DATES, MULTI = "number", "choice", "toggle", "dates", "multi"
 MAX_TEXT = 100  # longer URL values are never valid: no parsing of megabytes of text
@@ -61,9 +62,7 @@ def _frozen(mapping: Mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
 
 
-BREAKDOWNS = _frozen(
-    {None: "No breakdown", "channel": "Channel", "kind": "Online / offline", "segment": "Segment"}
-)
+BREAKDOWNS = _frozen({None: "No breakdown", **{d.name: d.label for d in DIMENSIONS}})
 MODES = _frozen({"bounded": "In the month", "unbounded": "On or after"})
 LTV_SPLITS = _frozen({"channel": "Acquisition channel", "kind": "Online / offline acquisition"})
 SPLITS = _frozen({None: "All customers", **LTV_SPLITS})
@@ -74,8 +73,13 @@ CONTROLS: Mapping[str, Control] = _frozen(
         c.key: c
         for c in (
             Control(
-                "period", CHOICE, PRESETS[1], options=_frozen({p: p for p in PRESETS}),
-                where=SIDEBAR, means="the date range, by its label (`Custom range`: `dates`)",
+                "period", CHOICE, PAGE_DEFAULT, options=_frozen({p: p for p in PRESETS}),
+                where=SIDEBAR, means="the date range, by its label (`Custom range`: `dates`; "
+                "`Page default`: the page's own, e.g. 12 complete months on Cohorts)",
+            ),
+            Control(
+                "compare_to", CHOICE, "previous", options=_frozen(COMPARISONS),
+                where=SIDEBAR, means="what changes are measured against, by its label",
             ),
             Control(
                 "dates", DATES, where=SIDEBAR,
@@ -105,7 +109,7 @@ CONTROLS: Mapping[str, Control] = _frozen(
             ),
             Control(
                 "compare", TOGGLE, False,
-                where="Funnel", means="`true`: compare with the previous period",
+                where="Funnel", means="`true`: draw the funnel against the comparison period",
             ),
             Control(
                 "mode", CHOICE, "bounded", options=MODES,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pitwall import controls, formatting, meta, navigation
+from pitwall import charts, controls, formatting, meta, navigation
 from pitwall.dimensions import DIMENSIONS, Dimension
-from pitwall.filters import Filters, preset_range
+from pitwall.filters import PAGE_DEFAULT, Filters, preset_range
 from pitwall.metrics import METRICS
 from pitwall.warehouse import Warehouse, clean_leftovers, default_path
 
@@ -103,37 +103,95 @@ def current_status() -> dict:
 # --- shared filters --------------------------------------------------------------------
 
 
-def sidebar_filters() -> Filters:
-    """The shared filters, bound to the URL so a copied link reproduces the view."""
+FILTER_KEYS = ("period", "dates", "compare_to", *(d.name for d in DIMENSIONS))
+
+
+def sidebar_filters(url_path: str = "") -> Filters:
+    """The shared filters, bound to the URL so a copied link reproduces the view. A filter
+    the page (navigation.PAGES) does not apply is shown greyed out, keeping its value."""
+    page = navigation.by_url(url_path)
     first, last = view("data_span")
     if first is None:
         first = last = dt.date.today()
     options = view("filter_options")
+    charts.use_channels(options.get("channel", []))
     sb = st.sidebar
-    sb.header("Filters")
-    preset = controls.choice(sb, "period", "Period")
-    start, end = preset_range(preset, first, last)
-    if preset == "Custom range":
+    head, reset = sb.columns([3, 2], vertical_alignment="bottom")
+    head.header("Filters")
+    reset.button("Reset", on_click=_reset, help="Back to every filter's default", width="stretch")
+    dated = "period" in page.filters
+    preset = controls.choice(sb, "period", "Period", disabled=not dated)
+    start, end = preset_range(page.period if preset == PAGE_DEFAULT else preset, first, last)
+    if preset == "Custom range" and dated:
         start, end = controls.dates(
             sb, "dates", "Dates", (start, end), first, last, format="YYYY-MM-DD"
         )
-    sb.caption(f"{start:%d %b %Y} – {end:%d %b %Y}")
-    f = Filters(start, end, **{d.param: _pick(sb, d, options.get(d.name, [])) for d in DIMENSIONS})
+    if not dated:
+        sb.caption(_IGNORED.get(page.path, "This page does not use the period."))
+    else:
+        here = f"{page.period} (this page's default) · " if preset == PAGE_DEFAULT else ""
+        sb.caption(f"{here}{start:%d %b %Y} – {end:%d %b %Y}")
+    if page.compares:
+        controls.choice(sb, "compare_to", "Compare with")
+    picked = {}
+    for d in DIMENSIONS:
+        found = options.get(d.name, [])
+        if d.name == "channel" and picked.get("kind"):  # only channels of the picked kind
+            kinds = view("channel_kinds")
+            found = [c for c in found if kinds.get(c) == picked["kind"]]
+        picked[d.param] = _pick(sb, d, found, disabled="dimensions" not in page.filters)
+    if "dimensions" not in page.filters:
+        sb.caption("This page shows everything loaded: the filters do not apply.")
+    f = Filters(start, end, **picked)
     _filters.set(f)
     return f
 
 
-def _pick(container, d: Dimension, found: list):
+_IGNORED = {
+    "weekly": "The weekly review picks its week above the tiles: the period does not apply there.",
+    "data": "This page shows everything loaded.",
+}
+
+
+def _reset() -> None:
+    """Every filter back to its default (the widgets then rewrite the URL)."""
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+
+
+def comparison() -> str:
+    """What this run's changes are measured against (the sidebar's "Compare with")."""
+    return st.session_state.get("compare_to") or "previous"
+
+
+AGAINST = {
+    "previous": "the previous period of equal length",
+    "year": "the same dates a year before",
+}
+
+
+def compared_tiles(tiles: Sequence[Tile], **kwargs) -> None:
+    """KPI tiles whose changes are against the sidebar's comparison."""
+    kpi_tiles(tiles, against=AGAINST[comparison()], **kwargs)
+
+
+def _pick(container, d: Dimension, found: list, disabled: bool = False):
     """The sidebar widget of a dimension (URL key: its name): several values, one of its
     fixed values, or one of the values in the data (none shown when the data has none)."""
     every = f"All {d.label.lower()}s"
     if d.multiple:
-        return controls.multiselect(container, d.name, d.label, found, placeholder=every)
+        return controls.multiselect(
+            container, d.name, d.label, found, placeholder=every, disabled=disabled
+        )
     if d.values:
-        return controls.segmented(container, d.name, d.label, list(d.values), required=False)
+        return controls.segmented(
+            container, d.name, d.label, list(d.values), required=False, disabled=disabled
+        )
     if not found:
         return None
-    return controls.select(container, d.name, d.label, {None: every, **{v: v for v in found}})
+    return controls.select(
+        container, d.name, d.label, {None: every, **{v: v for v in found}}, disabled=disabled
+    )
 
 
 def filters() -> Filters:
@@ -196,6 +254,9 @@ def page_header(title: str, needs: Sequence[str] = (), fills: str = "") -> bool:
     return True
 
 
+TONE_COLORS = {"good": "green", "bad": "red", "flat": "gray"}  # st.metric's delta colours
+
+
 @dataclass
 class Tile:
     metric: str
@@ -212,22 +273,27 @@ def kpi_tiles(
     against: str = "the previous period of equal length",
     average: str | None = None,
 ) -> None:
-    """Metric tiles; the delta is the change `against`, and when `average` names a second
-    baseline, its change is written beside the delta."""
-    cols = st.columns(columns or len(tiles))
-    for i, t in enumerate(tiles):
-        m = METRICS[t.metric]
-        box = cols[i % len(cols)].container(border=True) if average else cols[i % len(cols)]
-        box.metric(
-            t.label or m.label,
-            formatting.fmt(m.fmt, t.now),
-            delta=formatting.change(m.fmt, t.now, t.before),
-            delta_color="normal" if m.higher_is_better else "inverse",
-            help=t.help or f"{m.description} Formula: {m.formula}. Change against {against}.",
-            border=not average,
-        )
-        if average:
-            box.caption(f"{formatting.change(m.fmt, t.now, t.average) or '–'} vs {average}")
+    """Metric tiles, row by row (so a phone, which stacks columns, keeps the reading order);
+    the delta is the change `against`, coloured by the metric's direction, and when `average`
+    names a second baseline, its change is written beside the delta."""
+    per_row = columns or len(tiles)
+    for first in range(0, len(tiles), per_row):
+        cols = st.columns(per_row)
+        for col, t in zip(cols, tiles[first : first + per_row], strict=False):
+            m = METRICS[t.metric]
+            box = col.container(border=True) if average else col
+            box.metric(
+                t.label or m.label,
+                formatting.fmt(m.fmt, t.now),
+                delta=formatting.change(m.fmt, t.now, t.before),
+                delta_color=TONE_COLORS[m.tone(t.now, t.before)],
+                help=t.help or f"{m.description} Formula: {m.formula}. Change against {against}.",
+                border=not average,
+            )
+            if average:
+                shift = formatting.change(m.fmt, t.now, t.average)
+                colour = TONE_COLORS[m.tone(t.now, t.average)]
+                box.caption(f":{colour}[{shift}] vs {average}" if shift else f"– vs {average}")
 
 
 def table(
@@ -236,20 +302,19 @@ def table(
     formats: dict[str, str] | None = None,
     labels: dict[str, str] | None = None,
 ) -> None:
-    """The table behind a chart, with its CSV download."""
-    config = {}
+    """The table behind a chart, with its CSV download. Every cell reads as the tiles do
+    (formatting.CELL_FORMATS: €, one-decimal percentages, "Sep 2026", "–" for empty); the
+    CSV keeps the raw values."""
+    cells, config = {}, {}
     for col in df.columns:
-        kind = (formats or {}).get(col) or (METRICS[col].fmt if col in METRICS else None)
+        kind = (formats or {}).get(col) or formatting.column_kind(col, df[col], METRICS)
+        cells[col] = formatting.CELL_FORMATS[kind]
         label = (labels or {}).get(col) or (
             METRICS[col].label if col in METRICS else col.replace("_", " ").capitalize()
         )
-        if kind:
-            config[col] = st.column_config.NumberColumn(
-                label, format=formatting.COLUMN_FORMATS[kind]
-            )
-        else:
-            config[col] = st.column_config.Column(label)
-    st.dataframe(df, hide_index=True, column_config=config, width="stretch")
+        config[col] = st.column_config.Column(label)
+    shown = df.reset_index(drop=True).style.format(cells)
+    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
     st.download_button(
         f"Download {name}.csv",
         df.to_csv(index=False).encode(),

@@ -54,7 +54,16 @@ class Dimension:
         return f"(${self.param} IS NULL OR {col} = ${self.param})"
 
 
+# In the order the sidebar asks: the kind first, so the channels offered are of that kind.
 DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        "kind",
+        "Kind",
+        "kind",
+        source="channels",
+        values=KINDS,
+        description="online or offline, from the channel",
+    ),
     Dimension(
         "channel",
         "Channel",
@@ -63,14 +72,6 @@ DIMENSIONS: tuple[Dimension, ...] = (
         multiple=True,
         description="the channel of the campaign (of a lead's source, of a customer's "
         "acquisition, of the credited touch)",
-    ),
-    Dimension(
-        "kind",
-        "Kind",
-        "kind",
-        source="channels",
-        values=KINDS,
-        description="online or offline, from the channel",
     ),
     Dimension(
         "segment",

@@ -78,6 +78,17 @@ class Filters:
             out[d.param] = (list(value) or None) if d.multiple else value
         return out
 
+    def compared(self, how: str = "previous") -> Filters:
+        """The period this one is compared with: the one just before it ("previous") or the
+        same dates a year before ("year"; 29 February becomes the 28th)."""
+        if how == "year":
+            if not (self.start and self.end):
+                raise FilterError("a comparison needs both a start and an end date")
+            return replace(self, start=_year_before(self.start), end=_year_before(self.end))
+        if how != "previous":
+            raise FilterError(f"compare with one of {', '.join(COMPARISONS)}, not {how!r}")
+        return self.previous()
+
     def previous(self) -> Filters:
         """The period of equal length just before this one (for KPI deltas)."""
         if not (self.start and self.end):
@@ -90,6 +101,13 @@ class Filters:
         )
 
 
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def parse_date(text: str | None, what: str = "date") -> dt.date | None:
     if text in (None, ""):
         return None
@@ -100,15 +118,22 @@ def parse_date(text: str | None, what: str = "date") -> dt.date | None:
 
 
 # The URL carries a preset by its label (?period=Last+4+weeks), as Streamlit binds options.
+# "Page default" is each page's own (pitwall/navigation.py: cohorts read best over whole
+# months, the other pages over recent weeks).
+PAGE_DEFAULT = "Page default"
 PRESETS = (
+    PAGE_DEFAULT,
     "Last 4 weeks",
     "Last 13 weeks",
     "Last 52 weeks",
+    "Last 12 complete months",
     "Quarter to date",
     "Year to date",
     "All time",
     "Custom range",
 )
+# What a period is compared with (the KPI deltas, the funnel's comparison).
+COMPARISONS = {"previous": "Previous period", "year": "Same period a year before"}
 
 
 def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -116,6 +141,15 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
     weeks = {"Last 4 weeks": 4, "Last 13 weeks": 13, "Last 52 weeks": 52}
     if preset in weeks:
         start = last - dt.timedelta(days=7 * weeks[preset] - 1)
+    elif preset == "Last 12 complete months":
+        # the last month that has ended by the latest date, and the eleven before it
+        end = (
+            last
+            if (last + dt.timedelta(days=1)).day == 1
+            else last.replace(day=1) - dt.timedelta(1)
+        )
+        start = _add_months(end.replace(day=1), -11)
+        return max(start, first), max(end, first)
     elif preset == "Quarter to date":
         start = dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
     elif preset == "Year to date":
@@ -123,3 +157,8 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
     else:
         start = first
     return max(start, first), last
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 CURRENCY = "€"
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def money(value, precise: bool = False) -> str:
@@ -35,11 +39,79 @@ def count(value) -> str:
     return "–" if _missing(value) else f"{float(value):,.0f}"
 
 
+def orders(value) -> str:
+    """A number of orders in words: "1 order", "1,204 orders" (shares of orders round)."""
+    return "1 order" if count(value) == "1" else f"{count(value)} orders"
+
+
 def days(value) -> str:
     return "–" if _missing(value) else f"{float(value):.1f} d"
 
 
+def month(value) -> str:
+    """A month as people write it: Sep 2026."""
+    return "–" if _missing(value) else pd.Timestamp(value).strftime("%b %Y")
+
+
+def date(value) -> str:
+    return "–" if _missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def text(value) -> str:
+    return "–" if _missing(value) else str(value)
+
+
+def yes_no(value) -> str:
+    return "–" if _missing(value) else ("yes" if value else "no")
+
+
+def money_exact(value) -> str:
+    """Money in a table: whole euros with separators, cents below €100."""
+    return money(value, precise=True)
+
+
 FORMATS = {"money": money, "percent": percent, "ratio": ratio, "count": count, "days": days}
+# In tables every cell of a column reads the same way; `money` is exact there.
+CELL_FORMATS = FORMATS | {
+    "money": money_exact,
+    "month": month,
+    "date": date,
+    "text": text,
+    "yes_no": yes_no,
+}
+# Columns shown in tables that are not metrics (pitwall/metrics.py), by how they read.
+COLUMN_KINDS = {
+    "month": "month",
+    "cohort_month": "month",
+    "period": "count",
+    "position": "count",
+    "month_since": "count",
+    "row": "count",
+    "orders": "count",
+    "rows": "count",
+    "complete": "yes_no",
+    "spend_to_date": "money",
+    "prorated_budget": "money",
+    "pacing": "percent",
+    "first": "date",
+    "last": "date",
+}
+
+
+def column_kind(name: str, values: pd.Series, metrics: dict) -> str:
+    """How a table column reads: the metric's format, a declared kind, or text. A number
+    column with neither is refused: every figure in a table has a declared format."""
+    if name in metrics:
+        return metrics[name].fmt
+    if name in COLUMN_KINDS:
+        return COLUMN_KINDS[name]
+    if pd.api.types.is_bool_dtype(values):
+        return "yes_no"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date"
+    if pd.api.types.is_numeric_dtype(values):
+        raise KeyError(f"column {name!r} has no format: declare it as a metric or a kind")
+    return "text"
 
 
 def fmt(kind: str, value) -> str:
@@ -55,13 +127,3 @@ def change(kind: str, now, before) -> str | None:
     if float(before) == 0:
         return None
     return f"{(float(now) / float(before) - 1) * 100:+.1f} %"
-
-
-# Column formats for st.dataframe (printf-style, understood by st.column_config).
-COLUMN_FORMATS = {
-    "money": "€%,.0f",
-    "percent": "percent",
-    "ratio": "%.2f×",
-    "count": "%,d",
-    "days": "%.1f",
-}

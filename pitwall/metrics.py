@@ -14,6 +14,14 @@ import numpy as np
 import pandas as pd
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+# Where a "target" metric is on target.
+TARGETS = {"spend_to_budget": 1.0}
+
+
 def ratio(numerator, denominator) -> pd.Series:
     num = pd.Series(numerator, dtype="float64")
     den = pd.Series(denominator, dtype="float64", index=num.index)
@@ -28,8 +36,22 @@ class Metric:
     fmt: str  # money | count | ratio | percent | days
     formula: str
     description: str
-    higher_is_better: bool = True
+    # which way is good: "up", "down", "neutral" (spend, budget: neither way is news by
+    # itself) or "target" (good when it moves towards TARGETS[name], e.g. spend / budget 100 %)
+    direction: str = "up"
     compute: Callable[[pd.DataFrame], pd.Series] | None = None  # for derived metrics
+
+    def tone(self, now, before) -> str:
+        """good | bad | flat: the colour of a change from `before` to `now`."""
+        if _missing(now) or _missing(before) or float(now) == float(before):
+            return "flat"
+        if self.direction == "neutral":
+            return "flat"
+        if self.direction == "target":
+            goal = TARGETS[self.name]
+            return "good" if abs(float(now) - goal) < abs(float(before) - goal) else "bad"
+        up = float(now) > float(before)
+        return "good" if up == (self.direction == "up") else "bad"
 
 
 METRICS: dict[str, Metric] = {
@@ -41,7 +63,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "sum of spend.amount",
             "Actual cost booked in the date range.",
-            higher_is_better=False,
+            direction="neutral",
         ),
         Metric(
             "budget",
@@ -49,6 +71,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "sum of budgets.amount, prorated by days in range",
             "Planned spend; a month cut by the date range counts the share of its days inside.",
+            direction="neutral",
         ),
         Metric(
             "share_of_spend",
@@ -63,7 +86,8 @@ METRICS: dict[str, Metric] = {
             "Spend / budget",
             "percent",
             "spend / budget",
-            "Spend as a share of the (prorated) budget of the period.",
+            "Spend as a share of the (prorated) budget of the period; on target at 100 %.",
+            direction="target",
             compute=lambda d: ratio(d["spend"], d["budget"]),
         ),
         Metric(
@@ -127,7 +151,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "spend / leads",
             "What one lead cost.",
-            higher_is_better=False,
+            direction="down",
             compute=lambda d: ratio(d["spend"], d["leads"]),
         ),
         Metric(
@@ -143,7 +167,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "spend / new_customers",
             "Customer acquisition cost: spend per new customer.",
-            higher_is_better=False,
+            direction="down",
             compute=lambda d: ratio(d["spend"], d["new_customers"]),
         ),
         Metric(
@@ -180,7 +204,7 @@ METRICS: dict[str, Metric] = {
             "count",
             "leads(stage) - leads(next stage)",
             "Leads whose furthest stage is this one (0 at the last stage).",
-            higher_is_better=False,
+            direction="down",
         ),
         Metric(
             "skipped",
@@ -195,7 +219,7 @@ METRICS: dict[str, Metric] = {
             "days",
             "median of days from entering the stage to entering the next stage reached",
             "Over leads that entered the stage and later entered another.",
-            higher_is_better=False,
+            direction="down",
         ),
         Metric(
             "cohort_size",
@@ -256,7 +280,7 @@ METRICS: dict[str, Metric] = {
             "first month k with cumulative margin per customer >= CAC",
             "Months until the customers' gross margin (revenue when no margin is loaded) "
             "per customer repays the CAC; empty if it has not yet.",
-            higher_is_better=False,
+            direction="down",
         ),
         Metric(
             "mature_customers",
@@ -271,6 +295,14 @@ METRICS: dict[str, Metric] = {
             "money",
             "extra active customers x revenue per active customer, per period",
             "What higher retention would have brought, at what retained customers spent.",
+        ),
+        Metric(
+            "attributed_share",
+            "Share attributed",
+            "percent",
+            "1 − revenue credited to no channel / all revenue of orders in range",
+            "How much of the period's revenue the attribution model can tie to a channel; the "
+            "rest came without a tracked campaign or touch (offline channels mostly).",
         ),
     )
 }

@@ -42,34 +42,42 @@ def _weekly(f: Filters, week) -> dict[str, Call]:
     return {"review": call("weekly.review", week, replace(f, start=None, end=None))}
 
 
-def _spend_balance(f: Filters) -> dict[str, Call]:
+def _spend_balance(f: Filters, compare: str = "previous") -> dict[str, Call]:
     return {
         "monthly": call("spend_balance", f),
         "targets": call("targets", f),
         "by_channel": call("spend_by_channel", f),
         "totals": call("spend_totals", f),
-        "totals_before": call("spend_totals", f.previous()),
+        "totals_before": call("spend_totals", f.compared(compare)),
         "pacing": call("pacing", f, f.end),
     }
 
 
 def _channel_roi(
-    f: Filters, model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK
+    f: Filters,
+    model: str = DEFAULT_MODEL,
+    lookback_days: int = DEFAULT_LOOKBACK,
+    compare: str = "previous",
 ) -> dict[str, Call]:
     chosen = {"model": model, "lookback_days": lookback_days}
+    before = f.compared(compare)
     return {
         "roi": call("channel_roi", f, **chosen),
-        "before": call("channel_roi", f.previous(), **chosen),
+        "before": call("channel_roi", before, **chosen),
         "campaigns": call("channel_roi", f, by="campaign", **chosen),
         "unattributed": call("unattributed", f, **chosen),
+        "unattributed_before": call("unattributed", before, **chosen),
+        "unattributed_reasons": call("unattributed_reasons", f, **chosen),
         "models": call("attribution_models", f, lookback_days=lookback_days),
     }
 
 
-def _funnel(f: Filters, window_days=None, breakdown=None) -> dict[str, Call]:
+def _funnel(
+    f: Filters, window_days=None, breakdown=None, compare: str = "previous"
+) -> dict[str, Call]:
     out = {
         "stages": call("funnel", f, window_days=window_days),
-        "before": call("funnel", f.previous(), window_days=window_days),
+        "before": call("funnel", f.compared(compare), window_days=window_days),
     }
     if breakdown:
         out["split"] = call("funnel", f, window_days=window_days, breakdown=breakdown)
@@ -90,12 +98,18 @@ def _cohorts(
     return out
 
 
+ALL_FILTERS = ("period", "dimensions")
+
+
 @dataclass(frozen=True)
 class Page:
     path: str  # the URL path and the script pages/<path>.py
     title: str
     icon: str
     queries: Callable[..., dict[str, Call]] | None = None
+    period: str = "Last 13 weeks"  # what the period "Page default" means here
+    filters: tuple[str, ...] = ALL_FILTERS  # the sidebar filters the page applies
+    compares: bool = False  # shows changes against a comparison period
 
     @property
     def script(self) -> str:
@@ -103,12 +117,19 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("weekly", "Weekly review", ":material/event_note:", _weekly),
-    Page("spend_balance", "Spend balance", ":material/balance:", _spend_balance),
-    Page("channel_roi", "Channel ROI", ":material/trending_up:", _channel_roi),
-    Page("funnel", "Funnel", ":material/filter_alt:", _funnel),
-    Page("cohorts", "Cohorts", ":material/grid_on:", _cohorts),
-    Page("data", "Data", ":material/database:"),
+    # the week replaces the period, and is compared with the weeks before it
+    Page("weekly", "Weekly review", ":material/event_note:", _weekly, filters=("dimensions",)),
+    Page("spend_balance", "Spend balance", ":material/balance:", _spend_balance, compares=True),
+    Page("channel_roi", "Channel ROI", ":material/trending_up:", _channel_roi, compares=True),
+    Page("funnel", "Funnel", ":material/filter_alt:", _funnel, compares=True),
+    Page("cohorts", "Cohorts", ":material/grid_on:", _cohorts, period="Last 12 complete months"),
+    Page("data", "Data", ":material/database:", filters=()),  # everything loaded
 )
 BY_PATH = {p.path: p for p in PAGES}
 DEFAULT_PAGE = PAGES[0].path
+
+
+def by_url(url_path: str) -> Page:
+    """The page at a URL path ("" is the default page; an unknown path is answered by it too,
+    as Streamlit does)."""
+    return BY_PATH.get(url_path.strip("/"), BY_PATH[DEFAULT_PAGE])

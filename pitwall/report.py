@@ -42,11 +42,11 @@ class TileView:
 
 
 def tone(metric: str, now, before) -> str:
-    text = formatting.change(METRICS[metric].fmt, now, before)
-    if text is None or float(now) == float(before):
+    """good | bad | flat, as the metric's direction judges the change (flat when the change
+    is not shown)."""
+    if formatting.change(METRICS[metric].fmt, now, before) is None:
         return "flat"
-    up = float(now) > float(before)
-    return "good" if up == METRICS[metric].higher_is_better else "bad"
+    return METRICS[metric].tone(now, before)
 
 
 def tiles(review: weekly.Review) -> list[TileView]:
@@ -94,7 +94,7 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
             (
                 "Channel ROI",
                 f"Return on ad spend by channel (last-touch attribution). {span}.",
-                charts.metric_bars(roi, "roas", "ROAS", ".2f").properties(width=560),
+                charts.metric_bars(roi, "roas", "ROAS", ".2f", reference=1.0).properties(width=560),
             )
         )
     stages = navigation.results(con, "funnel", ("stages",), f)["stages"]
@@ -164,9 +164,7 @@ def render(con, review: weekly.Review, base_url: str | None = None) -> str:
         trends=svg(trends_chart(review)) if review.has_data else None,
         pages=[(title, caption, svg(c)) for title, caption, c in page_charts(con, review)],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        definitions=[
-            (METRICS[n].label, METRICS[n].formula) for n in weekly.TILES if n in METRICS
-        ],
+        definitions=[(METRICS[n].label, METRICS[n].formula) for n in weekly.TILES if n in METRICS],
     )
 
 
@@ -197,5 +195,3 @@ def write(
 
 def file_name(monday: dt.date, suffix: str = ".pdf") -> str:
     return f"pitwall-weekly-{weeks.name(monday)}{suffix}"
-
-

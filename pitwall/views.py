@@ -12,7 +12,7 @@ import pandas as pd
 
 from pitwall import attribution, economics, queries, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
-from pitwall.filters import Filters
+from pitwall.filters import COMPARISONS, Filters
 from pitwall.metrics import add_totals, derive, derive_funnel, ratio
 from pitwall.schema import LOST
 
@@ -85,6 +85,7 @@ VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
 ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]
 ROI_MEASURES = ["spend", "revenue", "gross_margin", "orders", "leads", "new_customers"]
 MODES = ("bounded", "unbounded")
+THIS_PERIOD = "This period"
 
 
 def spend_balance(con, f: Filters) -> pd.DataFrame:
@@ -149,6 +150,15 @@ def funnel_summary(stages: pd.DataFrame) -> dict:
         "worst_stage": worst["stage"].iloc[0] if len(worst) else None,
         "worst_conversion": worst["conversion_from_previous"].iloc[0] if len(worst) else None,
     }
+
+
+def periods(now: pd.DataFrame, before: pd.DataFrame, compare: str) -> pd.DataFrame:
+    """A view's rows for this period and the one it is compared with, labelled in `period`
+    ("This period", then filters.COMPARISONS[compare])."""
+    return pd.concat(
+        [now.assign(period=THIS_PERIOD), before.assign(period=COMPARISONS[compare])],
+        ignore_index=True,
+    )
 
 
 def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = None) -> pd.DataFrame:
@@ -283,6 +293,28 @@ def unattributed(
     return queries.run(con, "channel_roi/unattributed", params).iloc[0].to_dict()
 
 
+UNATTRIBUTED_REASONS = {
+    "no_campaign": "Orders with no campaign and no touchpoint in the lookback",
+    "no_channel": "Credited to a campaign that is not in campaigns.csv (or has no channel)",
+}
+
+
+def unattributed_reasons(
+    con, f: Filters, model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK
+) -> pd.DataFrame:
+    """The unattributed revenue by reason (UNATTRIBUTED_REASONS), with its share of all
+    revenue in the range."""
+    params = f.params() | attribution.params(model, lookback_days)
+    df = queries.run(con, "channel_roi/unattributed_reasons", params)
+    return df.assign(reason=df["reason"].map(UNATTRIBUTED_REASONS))
+
+
+def attributed_share(loose: dict) -> float | None:
+    """The share of all the range's revenue that the model credits to some channel: 1 −
+    unattributed / all (empty without revenue). The dimensions' filters do not change it."""
+    return 1 - ratio([loose["revenue"]], [loose["total_revenue"]]).iloc[0]
+
+
 def model_credits(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
     """Each channel's credited revenue under every attribution model."""
     params = f.params() | attribution.params(lookback_days=lookback_days)
@@ -347,6 +379,11 @@ def data_span(con) -> tuple:
         None if pd.isna(row.first_day) else row.first_day.date(),
         None if pd.isna(row.last_day) else row.last_day.date(),
     )
+
+
+def channel_kinds(con) -> dict[str, str]:
+    df = queries.run(con, "common/channel_kinds")
+    return dict(zip(df["channel"], df["kind"], strict=True))
 
 
 def filter_options(con) -> dict[str, list]:

@@ -89,7 +89,7 @@ def test_every_model_shares_out_exactly_the_attributable_revenue(touch_con, mode
     got = credited(touch_con, model=model)
     loose = views.unattributed(touch_con, Filters(), model=model)
     assert sum(got.values()) == pytest.approx(ATTRIBUTABLE)
-    assert loose == {"orders": 1, "revenue": pytest.approx(LOOSE)}  # o14
+    assert loose == {"orders": 1, "revenue": pytest.approx(LOOSE), "total_revenue": TOTAL}  # o14
     assert sum(got.values()) + loose["revenue"] == pytest.approx(TOTAL)
 
 
@@ -132,6 +132,7 @@ def test_without_touchpoints_every_model_is_the_v1_last_touch_rule(golden_con, m
     assert views.unattributed(golden_con, Filters(), model=model) == {
         "orders": 3,
         "revenue": pytest.approx(170.0),
+        "total_revenue": 2050,
     }
 
 
@@ -201,6 +202,7 @@ def test_shorter_lookbacks(touch_con):
     assert views.unattributed(touch_con, Filters(), model="first", lookback_days=0) == {
         "orders": 2,
         "revenue": pytest.approx(130.0),  # o8 60 + o14 70
+        "total_revenue": 2050,
     }
 
 

@@ -155,14 +155,14 @@ def test_docs_list_every_dimension():
 
 def test_templates_expand_from_the_declaration():
     assert dimensions.picked("channel") == (
-        "(($channels IS NULL OR list_contains($channels, channel))"
-        "\n    AND ($kind IS NULL OR kind = $kind))"
+        "(($kind IS NULL OR kind = $kind)"
+        "\n    AND ($channels IS NULL OR list_contains($channels, channel)))"
     )
     assert queries.expand("{picked:campaign:cc:-kind-segment}") == (
         "(($channels IS NULL OR list_contains($channels, cc.channel))"
         "\n    AND ($region IS NULL OR cc.region = $region))"
     )
     assert queries.expand("{dims:inherit:l:cc}") == (
-        "cc.channel AS channel, cc.kind AS kind, coalesce(l.segment, cc.segment) AS segment, "
+        "cc.kind AS kind, cc.channel AS channel, coalesce(l.segment, cc.segment) AS segment, "
         "coalesce(l.region, cc.region) AS region"
     )

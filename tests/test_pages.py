@@ -316,18 +316,26 @@ def test_channel_roi_all_time(golden_app):
     at = golden_app("channel_roi", ALL_TIME)
     assert kpis(at) == {
         "Spend": "€1,505",
-        "Revenue": "€1,880",
+        "Attributed revenue": "€1,880",
+        "Share attributed": "91.7 %",  # 1 - 170 / 2050
         "ROAS": "1.25×",  # 1880 / 1505 = 1.2492
         "Cost per lead": "€188",  # 1505 / 8 = 188.125
         "CAC": "€215",  # 1505 / 7
     }
     assert set(deltas(at).values()) == {""}  # nothing happened before 2025-01-05
-    captions = [c.value for c in at.caption]
-    assert "Plus €170 of revenue from 3 orders without a campaign" in captions[0]
+    said = [m.value for m in at.markdown]
+    assert any("**€170 of revenue is in no channel** under last touch (3 orders)" in m
+               for m in said)
+    # where it comes from: o8, o11, o14 have no campaign and no touchpoint
+    reasons = at.dataframe[-1].value
+    assert reasons["orders"].tolist() == [3] and reasons["revenue"].tolist() == [170]
 
     # the two side-by-side model charts (tests below) sit between CAC and the Pareto chart
     roas, scatter, cpl, cac, _, _, pareto = charts(at)
-    assert spec(roas)["encoding"]["x"]["field"] == "roas"
+    bars, labels, one = spec(roas)["layer"]
+    assert bars["encoding"]["x"]["field"] == "roas"
+    assert labels["mark"]["type"] == "text"  # every bar carries its value
+    assert one["encoding"]["x"]["field"] == "x"  # the 1x break-even rule
     # referral has revenue but no spend: no ROAS, so no bar
     assert by_key(chart_data(roas, "channel", "roas"), ["channel"], "roas") == approx({
         "events": 800 / 340, "print": 0 / 500, "search": 550 / 480, "social": 180 / 185,
@@ -351,7 +359,7 @@ def test_channel_roi_all_time(golden_app):
     assert list(ranked["cumulative_share"]) == pytest.approx(
         [800 / 1880, 1180 / 1880, 1530 / 1880, 1710 / 1880, 1.0])
     # 800 and 1180 are under 80 % of 1880, 1530 is over: 3 campaigns, of 6 with activity
-    assert "3 of 6 campaigns bring 80 % of the credited revenue." in captions
+    assert "3 of 6 campaigns bring 80 % of the credited revenue." in [c.value for c in at.caption]
 
     table = at.dataframe[0].value.set_index("channel")
     assert pd.isna(table.loc["referral", "roas"]) and pd.isna(table.loc["print", "cac"])
@@ -365,7 +373,8 @@ def test_channel_roi_range_with_deltas(golden_app):
     at = golden_app("channel_roi", MID)
     assert kpis(at) == {
         "Spend": "€290",
-        "Revenue": "€740",
+        "Attributed revenue": "€740",
+        "Share attributed": "100.0 %",  # nothing unattributed in range
         "ROAS": "2.55×",  # 740 / 290 = 2.5517
         "Cost per lead": "€96.67",  # 290 / 3, under €100: two decimals
         "CAC": "€290",  # 290 / 1
@@ -376,7 +385,8 @@ def test_channel_roi_range_with_deltas(golden_app):
     # k3 (02-14) = 5. ROAS 460/340 = 1.3529, CPL 340/2 = 170, CAC 340/5 = 68.
     assert deltas(at) == {
         "Spend": "-14.7 %",  # 290/340 - 1
-        "Revenue": "+60.9 %",  # 740/460 - 1
+        "Attributed revenue": "+60.9 %",  # 740/460 - 1
+        "Share attributed": "+0.0 pp",  # all 460 attributed before too
         "ROAS": "+88.6 %",  # 2.5517/1.3529 - 1
         "Cost per lead": "-43.1 %",  # 96.667/170 - 1
         "CAC": "+326.5 %",  # 290/68 - 1
@@ -389,7 +399,7 @@ def test_channel_roi_range_with_deltas(golden_app):
         {"social": 70.0})
     # no unattributed order in range (o8 04-08, o11 03-25, o14 04-20 are out)
     captions = [c.value for c in at.caption]
-    assert not any("without a campaign" in c for c in captions)
+    assert not any("in no channel" in m.value for m in at.markdown)
     # campaigns c_events 500, c_search_b2b 30+150 = 180, c_social 60: 500/740 = 67.6 % is
     # under 80 %, 680/740 = 91.9 % is not: 2 of 3
     assert "2 of 3 campaigns bring 80 % of the credited revenue." in captions
@@ -401,7 +411,8 @@ def test_channel_roi_one_channel(golden_app):
     check(at)
     assert kpis(at) == {
         "Spend": "€480",  # c_search_b2b 330 + c_search_b2c 150
-        "Revenue": "€550",  # 380 + 170
+        "Attributed revenue": "€550",  # 380 + 170
+        "Share attributed": "91.7 %",  # of all revenue: the channel filter does not apply
         "ROAS": "1.15×",  # 550 / 480 = 1.1458
         "Cost per lead": "€160",  # 480 / 3 (L1 L2 L6)
         "CAC": "€160",  # 480 / 3 (k1 k4 k6)
@@ -416,7 +427,8 @@ def test_channel_roi_offline(golden_app):
     check(at)
     assert kpis(at) == {
         "Spend": "€840",  # events 340 + print 500
-        "Revenue": "€800",  # events 800 + print 0
+        "Attributed revenue": "€800",  # events 800 + print 0
+        "Share attributed": "91.7 %",
         "ROAS": "0.95×",  # 800 / 840 = 0.9524
         "Cost per lead": "€280",  # 840 / 3 (L4 L5 L8)
         "CAC": "€840",  # 840 / 1 (k3)
@@ -471,7 +483,7 @@ def test_funnel_range_compare_and_breakdown(golden_app):
     # 2025-02-15..2025-03-10: L6 (02-15, qualified), L7 (03-01, identified), L8 (03-10, won).
     # Previous period 2025-01-22..2025-02-14: L4 (presented), L5 (decision).
     # a selectbox is bound by the label of its option
-    at = golden_app("funnel", MID | {"compare": "true", "by": "Online / offline"})
+    at = golden_app("funnel", MID | {"compare": "true", "by": "Kind"})
     assert kpis(at) == {"Leads": "3", "Reached won": "1", "Win rate": "33.3 %",
                         "Stage skips": "0"}
     assert deltas(at) == {
@@ -713,16 +725,17 @@ def test_weekly_review_default_week(golden_app):
         "Active customers": "+100.0 %",  # 2 / 1 - 1
     }
     assert avg_captions(at) == {
-        "Spend": "+86.0 % vs 4-week average",  # 100 / 53.75 = 1.8605
-        "Online share": "-62.8 pp vs 4-week average",  # 0 - 135/215 = -0.6279
-        "Revenue": "+5.3 % vs 4-week average",  # 100 / 95 = 1.0526
-        "ROAS": "-43.4 % vs 4-week average",  # 1 / (380/215) = 0.5658
+        # coloured by the metric's direction: spend is neutral (grey), the rest good up
+        "Spend": ":gray[+86.0 %] vs 4-week average",  # 100 / 53.75 = 1.8605
+        "Online share": ":red[-62.8 pp] vs 4-week average",  # 0 - 135/215 = -0.6279
+        "Revenue": ":green[+5.3 %] vs 4-week average",  # 100 / 95 = 1.0526
+        "ROAS": ":red[-43.4 %] vs 4-week average",  # 1 / (380/215) = 0.5658
         "Leads": "– vs 4-week average",
         "Cost per lead": "– vs 4-week average",
-        "Deals won": "-100.0 % vs 4-week average",  # 0 / 0.25
+        "Deals won": ":red[-100.0 %] vs 4-week average",  # 0 / 0.25
         "New customers": "– vs 4-week average",
         "CAC": "– vs 4-week average",
-        "Active customers": "+60.0 % vs 4-week average",  # 2 / 1.25 = 1.6
+        "Active customers": ":green[+60.0 %] vs 4-week average",  # 2 / 1.25 = 1.6
     }
 
 
@@ -879,24 +892,25 @@ def test_channel_roi_model_from_the_url(touch_app):
     assert channel_table(at).loc["social", "revenue"] == pytest.approx(560)
     assert channel_table(at).loc["print", "roas"] == pytest.approx(300 / 500)
     # every model shares out 1,980; o14 (70) has no path
-    assert kpis(at)["Revenue"] == "€1,980"
-    assert any("Plus €70.00 of revenue from 1 orders" in c.value for c in at.caption)
+    assert kpis(at)["Attributed revenue"] == "€1,980"
+    assert any("**€70.00 of revenue is in no channel** under first touch (1 order)" in m.value
+               for m in at.markdown)
     assert "Attribution: First touch." in at.caption[-2].value
 
 
 def test_channel_roi_model_selector_changes_every_figure(touch_app):
     at = touch_app("channel_roi", ALL_TIME | {"channel": ["social"]})
-    assert kpis(at)["Revenue"] == "€220"  # last touch: o3 120 + o10 60 + o11 40 + o15 0
+    assert kpis(at)["Attributed revenue"] == "€220"  # last touch: o3 120 + o10 60 + o11 40 + o15 0
     at.segmented_control(key="model").set_value("linear").run()
     check(at)
     # linear: o1 50 + o3 120 + o4 40 + o8 30 + o10 60 + o11 40 = 340
-    assert kpis(at)["Revenue"] == "€340"
+    assert kpis(at)["Attributed revenue"] == "€340"
     assert kpis(at)["ROAS"] == "1.84×"  # 340 / 185
     at.number_input(key="lookback").set_value(7).run()
     check(at)
     # 7 days: o1 loses social (21 days), o4 its social touch (14), o8 its social touch (14):
     # o3 120 + o10 60 + o11 40 = 220
-    assert kpis(at)["Revenue"] == "€220"
+    assert kpis(at)["Attributed revenue"] == "€220"
 
 
 def test_channel_roi_side_by_side(touch_app):
@@ -984,7 +998,7 @@ def test_cohorts_economics_need_channels(orders_only):
 @pytest.mark.parametrize("page, params, label, value", [
     # an empty value left even a required segmented control without a choice (a traceback)
     ("cohorts", {"mode": "", "ltv_by": "", "lift": ""}, "Active in month 1", "16.7 %"),
-    ("channel_roi", {"model": "", "lookback": ""}, "Revenue", "€1,880"),  # last touch
+    ("channel_roi", {"model": "", "lookback": ""}, "Attributed revenue", "€1,880"),  # last touch
 ])
 def test_empty_url_choices_fall_back_to_the_defaults(golden_app, page, params, label, value):
     at = golden_app(page, ALL_TIME | params)

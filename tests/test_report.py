@@ -319,12 +319,12 @@ def test_html_shows_the_weeks_tiles_and_ranked_highlights(w16_text):
     assert f"{LABEL} · the whole business." in text
     for row in W16_TILES:
         assert tile(*row) in text, row
-    # colours by the metric's direction: more spend is bad, more active customers good
+    # colours by the metric's direction: spend is neutral, more active customers good
     spend = re.search(r'<div class="label">Spend</div>(.*?)vs week before', w16_text, re.S)
     active = re.search(
         r'<div class="label">Active customers</div>(.*?)vs week before', w16_text, re.S
     )
-    assert spend and 'class="bad"' in spend.group(1)
+    assert spend and 'class="flat"' in spend.group(1) and 'class="bad"' not in spend.group(1)
     assert active and 'class="good"' in active.group(1)
     # ranked by score; the order within equal scores is not specified
     items = highlight_items(w16_text)
@@ -454,9 +454,9 @@ def test_channel_filter_names_the_scope_and_changes_the_figures(search_w16, w16_
     assert tile("ROAS", "–", "–", "–") in text
     assert tile("Active customers", "0", "-100.0 %", "-100.0 %") in text
     assert tile("Spend", "€100", "+300.0 %", "+86.0 %") in visible(w16_text)
-    # less spend is good
+    # less spend is neither good nor bad by itself
     spend = re.search(r'<div class="label">Spend</div>(.*?)vs 4-week', search_w16, re.S)
-    assert spend and 'class="good">-100.0 %' in spend.group(1)
+    assert spend and 'class="flat">-100.0 %' in spend.group(1)
     # highlights for search alone: no movers (nothing in W15 or W16), no online share (no
     # spend), no funnel (no search lead created 24 Feb-23 Mar), cohorts Feb 0/2 against
     # Jan 0/1 (no gap); only the pace: 50 spent by 20 Apr against 60*20/30 = 40

@@ -3,7 +3,8 @@
 --        $lookback_days (INTEGER).
 -- Columns: orders (the orders so credited, in shares: an order credited half to no channel
 --          counts 1/2), revenue (the revenue credited to no channel: orders with an empty
---          path, and shares on campaigns without a channel).
+--          path, and shares on campaigns without a channel), total_revenue (of every order
+--          in the range: the dimensions' filters do not apply to what no channel holds).
 WITH loose AS (
     SELECT
         p.revenue,
@@ -15,5 +16,10 @@ WITH loose AS (
 
 SELECT
     coalesce(round(sum(share), 9), 0) AS orders,
-    coalesce(sum(share * revenue), 0) AS revenue
+    coalesce(sum(share * revenue), 0) AS revenue,
+    (
+        SELECT coalesce(sum(revenue), 0) FROM orders
+        WHERE ($start IS NULL OR ordered_at >= $start)
+          AND ($end IS NULL OR ordered_at < CAST($end AS DATE) + INTERVAL 1 DAY)
+    ) AS total_revenue
 FROM loose;
