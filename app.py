@@ -10,10 +10,21 @@ auth.require_login()  # a no-op without an [auth] secrets section (docs/login.md
 dashboard.ensure_warehouse()
 
 # URL paths are the file names (Streamlit's default), so a deep link also resolves on a fresh
-# server's first run, before st.navigation has replaced the legacy pages/ navigation.
-page = st.navigation(
-    [st.Page(p.script, title=p.title, icon=p.icon, default=p.path == DEFAULT_PAGE) for p in PAGES]
-)
+# server's first run, before st.navigation has replaced the legacy pages/ navigation. The
+# default page answers at "/" and, hidden from the menu, at its own name ("/weekly").
+pages = [
+    st.Page(
+        p.script,
+        title=p.title,
+        icon=p.icon,
+        default=p.path == DEFAULT_PAGE,
+        url_path=f"{p.path}-home" if p.path == DEFAULT_PAGE else None,
+    )
+    for p in PAGES
+]
+home = next(p for p in PAGES if p.path == DEFAULT_PAGE)
+pages.append(st.Page(home.script, title=home.title, url_path=home.path, visibility="hidden"))
+page = st.navigation(pages)
 dashboard.sidebar_filters(page.url_path)  # the filters the page applies
 with dashboard.routing():
     page.run()

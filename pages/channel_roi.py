@@ -34,7 +34,7 @@ if ui.page_header(
     ui.compared_tiles(
         [
             ui.Tile("spend", now_t["spend"], before_t["spend"]),
-            ui.Tile("revenue", now_t["revenue"], before_t["revenue"], label="Attributed revenue"),
+            ui.Tile("revenue", now_t["revenue"], before_t["revenue"]),
             ui.Tile("attributed_share", share, share_before),
             ui.Tile("roas", now_t["roas"], before_t["roas"]),
             ui.Tile("cpl", now_t["cpl"], before_t["cpl"]),

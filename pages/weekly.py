@@ -87,7 +87,9 @@ if ui.page_header("Weekly review"):
 
     if review.has_data:
         st.subheader("Thirteen weeks")
-        st.altair_chart(report.trends_chart(review), width="content")
+        for row in report.trend_rows(review):
+            for col, chart in zip(st.columns(len(row)), row, strict=True):
+                col.altair_chart(chart, width="stretch")
     ui.definitions(
         "Weeks run Monday to Sunday (ISO). Revenue is credited by last touch; deals won are "
         "leads entering the last funnel stage; active customers ordered in the week. "

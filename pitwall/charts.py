@@ -58,6 +58,8 @@ def category_color(df: pd.DataFrame, field: str, title: str | None, channels: bo
         scale=alt.Scale(domain=domain or [""], range=palette or [CATEGORY_COLORS[0]]),
         legend=legend(len(shown), values=shown),
     )
+
+
 TARGET_COLOR = "#2f2f2f"
 MAX_ROWS = 10_000  # the browser never gets more rows than it can draw
 MONEY = ",.0f"  # d3-format has no euro prefix: axes add it with money_axis, tooltips say (€)
@@ -168,6 +170,7 @@ def budget_vs_actual(df: pd.DataFrame) -> alt.Chart:
                 "measure:N",
                 scale=alt.Scale(domain=["spend", "budget"], range=["#4c566a", "#c9ced6"]),
                 title=None,
+                legend=legend(2),
             ),
             tooltip=[
                 "channel:N",
@@ -240,13 +243,23 @@ def metric_bars(
     values = shown[metric].abs()
     dwarfed = len(shown) > 2 and values.max() > DWARF * max(values.median(), 1e-9)
     scale = alt.Scale(type="symlog") if dwarfed else alt.Scale(zero=True)
-    base = alt.Chart(_data(shown)).encode(
-        y=alt.Y("channel:N", sort=alt.EncodingSortField(metric, order="descending"), title=None),
-        x=alt.X(
-            f"{metric}:Q",
-            axis=axis(f"{label}{' (log scale)' if dwarfed else ''}", fmt),
-            scale=scale,
-        ),
+    value = VALUE_LABELS.get(fmt, "format({v}, '" + fmt + "')").format(v=f"datum['{metric}']")
+    # one dataset for bars and labels, so the layers share the sort by value
+    base = (
+        alt.Chart(_data(shown))
+        .transform_calculate(value_label=value)
+        .encode(
+            y=alt.Y(
+                "channel:N",
+                sort=alt.EncodingSortField(metric, op="max", order="descending"),
+                title=None,
+            ),
+            x=alt.X(
+                f"{metric}:Q",
+                axis=axis(f"{label}{' (log scale)' if dwarfed else ''}", fmt),
+                scale=scale,
+            ),
+        )
     )
     bars = base.mark_bar().encode(
         color=kind_color(),
@@ -256,11 +269,8 @@ def metric_bars(
             alt.Tooltip(f"{metric}:Q", format=tip_format(fmt), title=label),
         ],
     )
-    value = VALUE_LABELS.get(fmt, "format({v}, '" + fmt + "')").format(v=f"datum['{metric}']")
-    text = (
-        base.mark_text(align="left", dx=3, fontSize=11, color=TARGET_COLOR)
-        .transform_calculate(value_label=value)
-        .encode(text="value_label:N")
+    text = base.mark_text(align="left", dx=3, fontSize=11, color=TARGET_COLOR).encode(
+        text="value_label:N"
     )
     layers = [bars, text]
     if reference is not None:
@@ -321,7 +331,9 @@ def pareto(df: pd.DataFrame) -> alt.LayerChart:
         .encode(
             x=alt.X(
                 "campaign_name:N",
-                sort=alt.EncodingSortField("rank"),  # an explicit order: Vega keeps no row order
+                sort=alt.EncodingSortField(
+                    "rank", op="min"
+                ),  # an explicit order: Vega keeps no row order
                 title="Campaign",
                 axis=alt.Axis(labels=len(df) <= 30),
             ),
@@ -339,7 +351,7 @@ def pareto(df: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(df)
         .mark_line(color=TARGET_COLOR, point=True)
         .encode(
-            x=alt.X("campaign_name:N", sort=alt.EncodingSortField("rank")),
+            x=alt.X("campaign_name:N", sort=alt.EncodingSortField("rank", op="min")),
             y=alt.Y(
                 "cumulative_share:Q",
                 title="Cumulative share",
@@ -413,6 +425,7 @@ def funnel_compare(df: pd.DataFrame) -> alt.Chart:
                 "period:N",
                 title=None,
                 scale=alt.Scale(domain=list(PERIOD_COLORS), range=list(PERIOD_COLORS.values())),
+                legend=legend(2),
             ),
             tooltip=[
                 "period:N",
@@ -497,6 +510,7 @@ def model_compare(
                 title="Model",
                 sort=alt.SortField("model_order"),
                 scale=alt.Scale(domain=models, range=MODEL_COLORS[: len(models)]),
+                legend=legend(len(models)),
             ),
             tooltip=[
                 "channel:N",
@@ -525,33 +539,50 @@ def period_bars(df: pd.DataFrame, y: str, title: str, fmt: str) -> alt.Chart:
 D3_FORMATS = {"money": "money", "percent": ".0%", "ratio": ".1f", "count": ",.0f", "days": ".1f"}
 
 
-def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) -> alt.ConcatChart:
-    """Small multiples, one per metric (name, label, fmt), the reviewed week marked."""
-    # The panels share one dataset given to the concat: data per panel makes Altair compare
-    # the panels' data by their repr, which cost most of the page's rerun.
-    base = alt.Chart().encode(
-        x=alt.X("week:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=4))
-    )
+def _trend(base: alt.Chart, name: str, label: str, fmt: str, week: str) -> alt.LayerChart:
+    """One metric's weeks as a line, the reviewed week marked."""
     mark = base.mark_rule(color=TARGET_COLOR, strokeDash=[3, 3]).transform_filter(
         alt.datum.week_name == week
     )
-    panels = []
-    for name, label, fmt in metrics:
-        line = base.mark_line(point=True, color=KIND_COLORS["online"]).encode(
-            y=alt.Y(
-                f"{name}:Q",
-                # counts: label whole ticks only (Vega may put ticks at halves)
-                axis=alt.Axis(
-                    title=None,
-                    labelExpr="datum.value % 1 === 0 ? format(datum.value, ',') : ''",
-                )
-                if fmt == "count"
-                else axis(None, D3_FORMATS[fmt]),
-            ),
-            tooltip=[
-                alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
-                alt.Tooltip(f"{name}:Q", title=label, format=tip_format(D3_FORMATS[fmt])),
-            ],
-        )
-        panels.append(alt.layer(mark, line).properties(title=label, width=200, height=110))
+    line = base.mark_line(point=True, color=KIND_COLORS["online"]).encode(
+        y=alt.Y(
+            f"{name}:Q",
+            # counts: label whole ticks only (Vega may put ticks at halves)
+            axis=alt.Axis(
+                title=None,
+                labelExpr="datum.value % 1 === 0 ? format(datum.value, ',') : ''",
+            )
+            if fmt == "count"
+            else axis(None, D3_FORMATS[fmt]),
+        ),
+        tooltip=[
+            alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+            alt.Tooltip(f"{name}:Q", title=label, format=tip_format(D3_FORMATS[fmt])),
+        ],
+    )
+    return alt.layer(mark, line).properties(title=label)
+
+
+def _week_axis() -> alt.X:
+    return alt.X("week:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=4))
+
+
+def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) -> alt.ConcatChart:
+    """Small multiples, one per metric (name, label, fmt), the reviewed week marked: the
+    report's fixed-width grid."""
+    # The panels share one dataset given to the concat: data per panel makes Altair compare
+    # the panels' data by their repr, which cost most of the page's rerun.
+    base = alt.Chart().encode(x=_week_axis())
+    panels = [
+        _trend(base, name, label, fmt, week).properties(width=200, height=110)
+        for name, label, fmt in metrics
+    ]
     return alt.concat(*panels, columns=columns, data=_data(df))
+
+
+def weekly_trend(df: pd.DataFrame, name: str, label: str, fmt: str, week: str) -> alt.LayerChart:
+    """One metric's small multiple on its own, to fill the width it is given (the page lays
+    them out in columns, which a phone stacks)."""
+    return _trend(alt.Chart(_data(df)).encode(x=_week_axis()), name, label, fmt, week).properties(
+        height=130
+    )

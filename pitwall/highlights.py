@@ -29,6 +29,7 @@ FUNNEL_GAP = 0.05
 FUNNEL_WINDOW = 28  # days each lead gets to convert, so both groups are judged alike
 COHORT_GAP = 0.05
 COHORTS_BEFORE = 6
+LINK_WEEKS = 13  # a mover's link shows the thirteen weeks to its week, not the week alone
 
 @dataclass(frozen=True)
 class Highlight:
@@ -131,7 +132,8 @@ def movers(con, monday: dt.date, f: Filters) -> list[Highlight]:
                     score,
                     f"{label} from **{channel}** {move} against the week before.",
                     "channel_roi",
-                    _params(f, start, end, channel=[channel]),
+                    # the weeks up to this one, so the page shows the move and what came before
+                    _params(f, weeks.span(monday, LINK_WEEKS)[0], end, channel=[channel]),
                 )
             )
     return sorted(found, key=lambda h: -h.score)[:MOVERS]

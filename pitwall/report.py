@@ -68,6 +68,15 @@ def tiles(review: weekly.Review) -> list[TileView]:
     return out
 
 
+def trend_rows(review: weekly.Review, per_row: int = 3) -> list[list[alt.LayerChart]]:
+    """The trend panels one by one, in rows (the page; a phone stacks them in order)."""
+    panels = [
+        charts.weekly_trend(review.weeks, n, METRICS[n].label, METRICS[n].fmt, review.name)
+        for n in weekly.TREND
+    ]
+    return [panels[i : i + per_row] for i in range(0, len(panels), per_row)]
+
+
 def trends_chart(review: weekly.Review) -> alt.ConcatChart:
     shown = [(n, METRICS[n].label, METRICS[n].fmt) for n in weekly.TREND]
     return charts.weekly_trends(review.weeks, shown, review.name)

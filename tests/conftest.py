@@ -30,6 +30,19 @@ settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """The app's warehouse is an st.cache_resource and its views st.cache_data: every test
+    (AppTest runs pages in this process) starts clean."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     return GOLDEN
@@ -90,3 +103,15 @@ def margin_con(margin_warehouse):
     con = open_readonly(margin_warehouse)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """A small demo business (scale 0.2, seed 3, to November 2026): thirteen channels."""
+    import datetime as dt
+
+    from pitwall.demo_build import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
+    build_demo(path, scale=0.2, seed=3, end=dt.date(2026, 11, 21))
+    return path

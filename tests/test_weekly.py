@@ -576,6 +576,8 @@ def test_channel_roi_totals_by_hand(golden_con):
 #   0.25 social spend | cut by the limit of six: 1/6 search pace, 1/12 social pace.
 
 W16_DATES = ("2025-04-14", "2025-04-20")
+# a mover's link shows the thirteen weeks to its week: 2025-04-14 - 12 weeks = 2025-01-20
+W16_TREND = ("2025-01-20", "2025-04-20")
 
 
 def test_w16_highlights(golden_con):
@@ -588,15 +590,15 @@ def test_w16_highlights(golden_con):
 
     assert rev.text == ("Revenue from **referral** rose from nothing to €100 against the week "
                         "before.")
-    assert query(rev) == {"period": ["Custom range"], "dates": list(W16_DATES),
+    assert query(rev) == {"period": ["Custom range"], "dates": list(W16_TREND),
                            "channel": ["referral"]}
     assert rev.url("http://pit.wall/") == (
-        "http://pit.wall/channel_roi?period=Custom+range&dates=2025-04-14&dates=2025-04-20"
+        "http://pit.wall/channel_roi?period=Custom+range&dates=2025-01-20&dates=2025-04-20"
         "&channel=referral")
 
     assert spend.text == "Spend from **events** rose from nothing to €100 against the week before."
     assert query(spend)["channel"] == ["events"]
-    assert query(spend)["dates"] == list(W16_DATES)
+    assert query(spend)["dates"] == list(W16_TREND)
 
     assert "Conversion from **decision** to **won** rose from 0.0 % to 100.0 %" in fun.text
     assert "leads created 24 Feb–23 Mar" in fun.text and "28 days" in fun.text
@@ -672,7 +674,8 @@ def test_w07_highlights_with_budget_pace(golden_con):
                                  "before.")
     assert referral.text == ("Revenue from **referral** fell to nothing from €250 against the "
                              "week before.")
-    assert query(referral) == {"period": ["Custom range"], "dates": ["2025-02-10", "2025-02-16"],
+    # thirteen weeks to W07 start 2024-11-18, before the data: held to its first day
+    assert query(referral) == {"period": ["Custom range"], "dates": ["2025-01-05", "2025-02-16"],
                                 "channel": ["referral"]}
     assert events.text == ("**events** is under its budget pace: €0.00 spent by 16 February, 0 % "
                            "of its February budget prorated to that day (€85.71).")
