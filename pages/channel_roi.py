@@ -14,7 +14,7 @@ if ui.page_header(
 ):
     f = ui.filters()
     c1, c2 = st.columns([3, 1])
-    model = controls.segmented(
+    model = controls.choice(
         c1,
         "model",
         "Attribution model",

@@ -75,9 +75,12 @@ def money_axis(title: str) -> alt.Axis:
     return alt.Axis(title=title, labelExpr="'€' + format(datum.value, '~s')")
 
 
-def axis(title: str, fmt: str) -> alt.Axis:
-    """fmt is a d3 format, or "money" for euros."""
-    return money_axis(title) if fmt == "money" else alt.Axis(title=title, format=fmt)
+def axis(title: str, fmt: str, values: list | None = None) -> alt.Axis:
+    """fmt is a d3 format, or "money" for euros; `values` fixes the ticks."""
+    more = {} if values is None else {"values": values}
+    if fmt == "money":
+        return alt.Axis(title=title, labelExpr="'€' + format(datum.value, '~s')", **more)
+    return alt.Axis(title=title, format=fmt, **more)
 
 
 def tip_format(fmt: str) -> str:
@@ -100,7 +103,8 @@ def most_rows() -> int:
 
 
 def kind_color(title: str = "Kind") -> alt.Color:
-    return alt.Color("kind:N", scale=KIND_SCALE, title=title)
+    # above the chart: a legend at the side takes a third of a phone's width
+    return alt.Color("kind:N", scale=KIND_SCALE, title=title, legend=alt.Legend(orient="top"))
 
 
 def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
@@ -240,9 +244,16 @@ def metric_bars(
     """One bar per channel, largest first, each with its value; `reference` draws a rule
     (ROAS: 1×, break-even). When one channel dwarfs the others the axis turns symlog."""
     shown = df.dropna(subset=[metric])
-    values = shown[metric].abs()
+    values = shown[metric].astype("float64").abs()
     dwarfed = len(shown) > 2 and values.max() > DWARF * max(values.median(), 1e-9)
-    scale = alt.Scale(type="symlog") if dwarfed else alt.Scale(zero=True)
+    top = float(values.max()) if len(values) else 1.0
+    if dwarfed:  # room for the largest bar's label, and ticks a reader can place
+        scale = alt.Scale(type="symlog", domain=[0, top * 1.6], nice=False)
+        ticks = [t for t in (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= top * 1.6]
+    else:
+        low = min(0.0, float(shown[metric].astype("float64").min())) if len(shown) else 0.0
+        scale = alt.Scale(domain=[low, top * 1.2 or 1.0], nice=False)
+        ticks = None
     value = VALUE_LABELS.get(fmt, "format({v}, '" + fmt + "')").format(v=f"datum['{metric}']")
     # one dataset for bars and labels, so the layers share the sort by value
     base = (
@@ -256,7 +267,7 @@ def metric_bars(
             ),
             x=alt.X(
                 f"{metric}:Q",
-                axis=axis(f"{label}{' (log scale)' if dwarfed else ''}", fmt),
+                axis=axis(f"{label}{' (log scale)' if dwarfed else ''}", fmt, values=ticks),
                 scale=scale,
             ),
         )
@@ -441,30 +452,65 @@ def funnel_compare(df: pd.DataFrame) -> alt.Chart:
 def retention_heatmap(
     df: pd.DataFrame, value: str = "retention_rate", fmt: str = ".0%"
 ) -> alt.LayerChart:
-    """Cohort month x months since acquisition; incomplete periods are faded."""
-    base = alt.Chart(_data(df)).encode(
-        x=alt.X("period:O", title="Months since acquisition"),
-        y=alt.Y("yearmonth(cohort_month):O", title="Cohort"),
+    """Cohort month x months after it; every cell carries its figure, every row its cohort
+    and size. Month 0 (the acquisition month: retention is 100 % by definition) is left out
+    of the colour scale so the later months keep the contrast; incomplete periods are
+    faded."""
+    money = fmt == "money"
+    cells = df.assign(
+        cohort=df["cohort_month"].dt.strftime("%b %Y")
+        + " · "
+        + df["cohort_size"].map("{:,.0f}".format),
+        shade=df[value].where(df["period"] > 0),
     )
-    cells = base.mark_rect().encode(
-        color=alt.Color(
-            f"{value}:Q",
-            title=None,
-            scale=alt.Scale(scheme="tealblues"),
-            legend=alt.Legend(format=tip_format(fmt)),
+    label = f"'€' + format(datum['{value}'], '~s')" if money else f"format(datum['{value}'], '.0%')"
+    base = alt.Chart(_data(cells)).encode(
+        x=alt.X("period:O", title="Months after the cohort month", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "cohort:O",
+            sort=alt.EncodingSortField("cohort_month", op="min"),
+            title="Cohort · customers",
+            axis=alt.Axis(labelOverlap=False),
         ),
-        opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.35)),
+    )
+    top = float(cells["shade"].max()) if cells["shade"].notna().any() else 1.0
+    rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition(
+            "datum.period > 0",
+            alt.Color(
+                "shade:Q",
+                title=None,
+                scale=alt.Scale(scheme="tealblues", domain=[0, top]),
+                legend=alt.Legend(labelExpr="'€' + format(datum.value, '~s')")
+                if money
+                else alt.Legend(format=fmt),
+            ),
+            alt.value("#e8ecf0"),
+        ),
+        opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.4)),
         tooltip=[
             alt.Tooltip("yearmonth(cohort_month):O", title="Cohort"),
-            "period:O",
-            "cohort_size:Q",
-            "active_customers:Q",
-            alt.Tooltip("retention_rate:Q", format=".1%"),
+            alt.Tooltip("period:O", title="Months after"),
+            alt.Tooltip("cohort_size:Q", title="Customers", format=","),
+            alt.Tooltip("active_customers:Q", title="Active", format=","),
+            alt.Tooltip("retention_rate:Q", format=".1%", title="Retention"),
             alt.Tooltip("revenue:Q", format=MONEY, title="Revenue (€)"),
             alt.Tooltip("complete:N", title="Complete period"),
         ],
     )
-    return alt.layer(cells).properties(height=alt.Step(16))
+    text = (
+        base.transform_calculate(cell_label=label)
+        .mark_text(fontSize=10)
+        .encode(
+            text="cell_label:N",
+            color=alt.condition(
+                f"datum.period > 0 && datum.shade > {top * 0.55}",
+                alt.value("white"),
+                alt.value(TARGET_COLOR),
+            ),
+        )
+    )
+    return alt.layer(rects, text).properties(height=alt.Step(24))
 
 
 def curves(

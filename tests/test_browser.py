@@ -915,7 +915,11 @@ def test_attribution_model_choice_goes_to_url(touch_server, open_tab, tmp_path):
     check_figures(r, {"Revenue": "€220"}, tab.page, shot, "last touch")
 
     tab.page.evaluate(_WATCH_RUNS_JS)
-    tab.page.locator('[data-testid="stButtonGroup"]').get_by_text("Linear", exact=True).click()
+    page = tab.page
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has=page.get_by_role("combobox", name="Attribution model")
+    ).click()
+    page.get_by_role("option", name="Linear", exact=True).click()
     _wait_rerun(tab.page, "choosing the linear model", shot)
     _wait_query(tab.page, "model", "Linear")
     r = wait_rendered(tab.page, path, shot=shot)

@@ -890,7 +890,7 @@ def test_channel_roi_model_from_the_url(touch_app):
 def test_channel_roi_model_selector_changes_every_figure(touch_app):
     at = touch_app("channel_roi", ALL_TIME | {"channel": ["social"]})
     assert kpis(at)["Revenue"] == "€220"  # last touch: o3 120 + o10 60 + o11 40 + o15 0
-    at.segmented_control(key="model").set_value("linear").run()
+    at.selectbox(key="model").set_value("linear").run()
     check(at)
     # linear: o1 50 + o3 120 + o4 40 + o8 30 + o10 60 + o11 40 = 340
     assert kpis(at)["Revenue"] == "€340"
