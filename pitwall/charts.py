@@ -45,6 +45,13 @@ def legend(entries: int, **kwargs) -> alt.Legend:
     return alt.Legend(labelLimit=240, symbolLimit=0, **kwargs)
 
 
+def with_legend(height: int, df: pd.DataFrame, field: str) -> int:
+    """A chart's height with room for a legend below it (Streamlit fits legend and plot into
+    the height, so a long legend would squash the plot)."""
+    entries = df[field].nunique() if field in df else 0
+    return height + (-(-entries // 4) * 20 + 30 if entries > LEGEND_ROWS else 0)
+
+
 def category_color(df: pd.DataFrame, field: str, title: str | None, channels: bool = False):
     """Colours for a nominal field: channels by their place among all channels, other
     categories by their sorted place; the legend lists only the values shown."""
@@ -230,7 +237,7 @@ def spend_by_group(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("sum(spend):Q", format=MONEY, title="Spend (€)"),
             ],
         )
-        .properties(height=260)
+        .properties(height=with_legend(260, df, "channel_group"))
     )
 
 
@@ -418,7 +425,7 @@ def funnel_lines(df: pd.DataFrame, by: str) -> alt.Chart:
                 alt.Tooltip("conversion_from_first:Q", format=".1%"),
             ],
         )
-        .properties(height=300)
+        .properties(height=with_legend(300, df, "grp"))
     )
 
 
@@ -463,7 +470,9 @@ def retention_heatmap(
         + df["cohort_size"].map("{:,.0f}".format),
         shade=df[value].where(df["period"] > 0),
     )
-    label = f"'€' + format(datum['{value}'], '~s')" if money else f"format(datum['{value}'], '.0%')"
+    label = (
+        f"'€' + format(datum['{value}'], '.3~s')" if money else f"format(datum['{value}'], '.0%')"
+    )
     base = alt.Chart(_data(cells)).encode(
         x=alt.X("period:O", title="Months after the cohort month", axis=alt.Axis(labelAngle=0)),
         y=alt.Y(
@@ -535,7 +544,7 @@ def curves(
                 alt.Tooltip(f"{y}:Q", format=tip_format(fmt), title=title),
             ],
         )
-        .properties(height=300)
+        .properties(height=with_legend(300, df, color))
     )
 
 

@@ -313,7 +313,7 @@ def table(
             METRICS[col].label if col in METRICS else col.replace("_", " ").capitalize()
         )
         config[col] = st.column_config.Column(label)
-    shown = df.reset_index(drop=True).style.format(cells)
+    shown = df.reset_index(drop=True).style.format(cells, na_rep="–")
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
     st.download_button(
         f"Download {name}.csv",

@@ -49,7 +49,9 @@ WEEKLY = "/"
 # week is the last complete one: 2025-W16, 14-20 Apr 2025.
 DEFAULT_WEEK = "2025-W16"
 WEEK_DATES = ("2025-04-14", "2025-04-20")
-WEEK_CAPTION = "14 Apr 2025 – 20 Apr 2025"  # the sidebar's date caption for that week
+# a channel mover's link shows the thirteen weeks to the reviewed week
+TREND_DATES = ("2025-01-20", "2025-04-20")
+TREND_CAPTION = "20 Jan 2025 – 20 Apr 2025"  # the sidebar's date caption for them
 WEEK_FIGURES = {  # events €100 spent, o13 €100 by referral; k3 and k7 ordered
     "Spend": "€100",
     "Online share": "0.0 %",
@@ -177,7 +179,6 @@ def open_tab(browser, shared_context) -> Iterator:
 
 
 # --- rendering helpers -------------------------------------------------------------------
-
 
 
 @dataclass
@@ -794,7 +795,7 @@ def test_weekly_highlight_link_applies_filters(server, open_tab, tmp_path):
     assert_clean(landed, shot, page)
 
     query = parse_qs(urlsplit(page.url).query)
-    wanted = {"channel": [channel], "dates": list(WEEK_DATES), "period": ["Custom range"]}
+    wanted = {"channel": [channel], "dates": list(TREND_DATES), "period": ["Custom range"]}
     wrong = {k: (v, query.get(k)) for k, v in wanted.items() if query.get(k) != v}
     assert not wrong, (
         f"after 'See Channel ROI' the URL should carry the highlight's filters, "
@@ -808,7 +809,7 @@ def test_weekly_highlight_link_applies_filters(server, open_tab, tmp_path):
         .input_value(),
         "dates": (sidebar_dates(page) or [""])[0],
     }
-    expected = {"channel": [channel], "period": "Custom range", "dates": WEEK_CAPTION}
+    expected = {"channel": [channel], "period": "Custom range", "dates": TREND_CAPTION}
     wrong = {k: (v, shown[k]) for k, v in expected.items() if shown[k] != v}
     assert not wrong, (
         f"{page.url} (reached by 'See Channel ROI' on the weekly review) carries the "
@@ -933,3 +934,92 @@ def test_attribution_model_choice_goes_to_url(touch_server, open_tab, tmp_path):
     again = open_page(fresh, touch_server, path, "?" + urlsplit(tab.page.url).query, shot=shot)
     assert_clean(again, shot, fresh.page)
     check_figures(again, {"Revenue": "€340"}, fresh.page, shot, "the copied link")
+
+
+# --- what users see on a phone, and where links land ----------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+# Elements wider than the viewport (their right edge past it), outside horizontally
+# scrolled containers (tables scroll by design).
+_OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1) continue;
+    if (el.closest('[data-testid="stDataFrame"], [data-testid="stTable"], .stDataFrame')) continue;
+    if (el.closest('details:not([open])')) continue;  // a closed expander shows nothing
+    wide.push((el.getAttribute('data-testid') || el.tagName) + ' ' + Math.round(r.right));
+  }
+  return wide.slice(0, 10);
+}
+"""
+_TILE_LABELS_JS = """
+() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')]
+  .map(m => ({label: m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+              top: m.getBoundingClientRect().top, left: m.getBoundingClientRect().left}))
+"""
+
+
+def _reading_order(page: Page) -> list[str]:
+    tiles = page.evaluate(_TILE_LABELS_JS)
+    return [t["label"] for t in sorted(tiles, key=lambda t: (round(t["top"]), t["left"]))]
+
+
+def test_phone_keeps_the_tiles_reading_order_and_the_width(server, browser, tmp_path):
+    wide = browser.new_context(viewport=VIEWPORT)
+    phone = browser.new_context(viewport=PHONE)
+    try:
+        orders = {}
+        for name, context in (("desktop", wide), ("phone", phone)):
+            tab = _new_tab(context, own_context=False)
+            shot = tmp_path / f"weekly-{name}.png"
+            r = open_page(tab, server, WEEKLY, shot=shot)
+            assert_clean(r, shot, tab.page)
+            orders[name] = _reading_order(tab.page)
+            if name == "phone":
+                for path, _, analysis in PAGES:
+                    r = open_page(tab, server, path, "?period=All+time", kpis=analysis, shot=shot)
+                    too_wide = tab.page.evaluate(_OVERFLOW_JS)
+                    assert not too_wide, (
+                        f"{path} at 390 px: elements wider than the screen: {too_wide} "
+                        f"(screenshot: {shot_on_failure(tab.page, shot)})"
+                    )
+        assert len(orders["desktop"]) == WEEKLY_TILES
+        assert orders["phone"] == orders["desktop"]  # stacked row by row, not column by column
+    finally:
+        wide.close()
+        phone.close()
+
+
+def test_weekly_opens_at_its_own_name_without_a_dialog(server, open_tab, tmp_path):
+    tab, shot = open_tab(fresh=True), tmp_path / "weekly-by-name.png"
+    start = time.monotonic()
+    tab.page.goto(f"{server.url}/weekly", wait_until="domcontentloaded")
+    r = wait_rendered(tab.page, WEEKLY, since=start, shot=shot)
+    assert_clean(r, shot, tab.page)
+    assert "Weekly review" in r.titles
+    body = tab.page.inner_text("body")
+    assert "Page not found" not in body, shot_on_failure(tab.page, shot)
+
+
+def test_every_highlight_opens_a_view_that_shows_it(server, open_tab, tmp_path):
+    tab, shot = open_tab(), tmp_path / "weekly-links.png"
+    r = open_page(tab, server, WEEKLY, shot=shot)
+    links = [(label, href) for label, href in r.links if label.startswith("See ")]
+    assert len(links) >= 4, r.links
+    for label, href in links:
+        parts = urlsplit(href)
+        target = tab.page.context.new_page()
+        try:
+            start = time.monotonic()
+            target.goto(f"{server.url}/{parts.path.strip('./')}?{parts.query}")
+            landed = wait_rendered(target, "/" + parts.path.strip("./"), since=start, shot=shot)
+            assert not landed.exceptions, (label, href, landed.exceptions)
+            values = [v for _, v in landed.metrics]
+            assert any(v not in ("0", "€0.00", "–", "0.0 %") for v in values), (
+                f"{label} ({href}) opens a view whose tiles are all empty: {landed.metrics}"
+            )
+        finally:
+            target.close()
