@@ -386,7 +386,7 @@ def funnel_bars(df: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("stage:N", sort=alt.SortField("position"), title=None)
     )
     bars = base.mark_bar(color=KIND_COLORS["online"]).encode(
-        x=alt.X("leads:Q", title="Leads"),
+        x=alt.X("leads:Q", title="Leads", axis=alt.Axis(format="~s", tickCount=5)),
         tooltip=[
             "stage:N",
             "leads:Q",
@@ -478,7 +478,7 @@ def retention_heatmap(
         y=alt.Y(
             "cohort:O",
             sort=alt.EncodingSortField("cohort_month", op="min"),
-            title="Cohort · customers",
+            title=None,  # each row names its cohort and its customers: "Sep 2026 · 512"
             axis=alt.Axis(labelOverlap=False),
         ),
     )

@@ -88,13 +88,16 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
     f = replace(review.filters, start=start, end=end)
     span = f"{start:%d %b} – {end:%d %b %Y}"
     out = []
-    spend = navigation.results(con, "spend_balance", ("monthly", "targets"), f)
+    # whole months, so the first bar is not a month of a few days
+    months = replace(f, start=start.replace(day=1))
+    spend = navigation.results(con, "spend_balance", ("monthly", "targets"), months)
     if len(spend["monthly"]):
         out.append(
             (
                 "Spend balance",
-                f"Spend by month, online and offline, with the online-share target. {span}.",
-                charts.monthly_spend(spend["monthly"], spend["targets"]),
+                f"Spend by month, online and offline, with the online-share target. "
+                f"{months.start:%b} – {end:%b %Y}, the last month to {end:%d %b}.",
+                charts.monthly_spend(spend["monthly"], spend["targets"]).properties(width=WIDTH),
             )
         )
     roi = navigation.results(con, "channel_roi", ("roi",), f)["roi"]
@@ -103,7 +106,9 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
             (
                 "Channel ROI",
                 f"Return on ad spend by channel (last-touch attribution). {span}.",
-                charts.metric_bars(roi, "roas", "ROAS", ".2f", reference=1.0).properties(width=560),
+                charts.metric_bars(roi, "roas", "ROAS", ".2f", reference=1.0).properties(
+                    width=WIDTH
+                ),
             )
         )
     stages = navigation.results(con, "funnel", ("stages",), f)["stages"]
@@ -112,7 +117,7 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
             (
                 "Funnel",
                 f"Leads created {span}, by the furthest stage they reached.",
-                charts.funnel_bars(stages).properties(width=560),
+                charts.funnel_bars(stages).properties(width=WIDTH),
             )
         )
     first = dt.date(end.year - 1, end.month, 1)
@@ -123,15 +128,22 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
                 "Cohorts",
                 f"Share of each month's new customers ordering in the months after, for "
                 f"customers acquired {first:%b %Y} – {end:%b %Y}. Faded: months not over yet.",
-                charts.retention_heatmap(cohorts).properties(width=560),
+                charts.retention_heatmap(cohorts).properties(width=WIDTH),
             )
         )
     return out
 
 
+FONT = "DejaVu Sans"  # the report's one family: the page's text and every chart's
+WIDTH = 470  # a chart's plot width in px; with its axes it fits the A4 text width
+
+
 def svg(chart: alt.TopLevelMixin) -> Markup:
+    # Vega measures labels in the font they are drawn in (so none runs past the chart's
+    # edge), with a little room on the sides for the PDF's rendering of the same font
+    sized = chart.configure(font=FONT).properties(padding={"left": 12, "right": 12})
     # vl-convert writes the text of data values escaped; the markup is ours
-    return Markup(vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=_VL_VERSION))
+    return Markup(vl_convert.vegalite_to_svg(sized.to_dict(), vl_version=_VL_VERSION))
 
 
 def bold(text: str) -> Markup:

@@ -568,3 +568,44 @@ def test_api_html_equals_the_cli_file(golden_con, w16_text):
 def test_api_html_with_filters_equals_the_cli_file(golden_con, search_w16):
     page = report.html(golden_con, MONDAY, Filters(channels=("search",)))
     assert comparable(page) == comparable(search_w16)
+
+
+# --- the PDF's layout ---------------------------------------------------------------------
+
+MARGIN_PT = 14 / 25.4 * 72  # the template's @page side margins, 14 mm
+FOOTER_PT = 45  # the page-number line at the bottom of every page
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(demo_warehouse, out_dir) -> Path:
+    """A busy week: thirteen channels, six highlights, every page chart."""
+    return written(run_report(out_dir / "demo.pdf", warehouse=demo_warehouse), out_dir / "demo.pdf")
+
+
+@pytest.mark.parametrize("which", ["w16_pdf", "demo_pdf"])
+def test_pdf_clips_nothing_fills_its_pages_and_uses_one_font(which, request):
+    import pdfplumber
+
+    with pdfplumber.open(request.getfixturevalue(which)) as pdf:
+        pages = pdf.pages
+        assert len(pages) >= 2
+        for page in pages:
+            words = page.extract_words()
+            assert words, f"page {page.page_number} is blank"
+            # every word inside the page's text area (a chart's label running past its
+            # edge would be cut off by the SVG)
+            outside = [
+                w["text"]
+                for w in words
+                if w["x0"] < MARGIN_PT - 1
+                or w["x1"] > page.width - MARGIN_PT + 1
+                or w["top"] < 0
+                or w["bottom"] > page.height
+            ]
+            assert not outside, f"page {page.page_number}: {outside}"
+            families = {c["fontname"].split("+")[-1].split("-")[0] for c in page.chars}
+            assert families == {"DejaVu"}, f"page {page.page_number}: {families}"
+            if page.page_number < len(pages):
+                body = [w["bottom"] for w in words if w["bottom"] < page.height - FOOTER_PT]
+                filled = (max(body) - MARGIN_PT) / (page.height - FOOTER_PT - MARGIN_PT)
+                assert filled >= 0.5, f"page {page.page_number} is {filled:.0%} filled"
