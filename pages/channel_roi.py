@@ -29,9 +29,35 @@ if ui.page_header(
     q = ui.queries("channel_roi", f, model=model, lookback_days=lookback)
     roi, campaigns, loose = q["roi"], q["campaigns"], q["unattributed"]
     now_t, before_t = views.roi_totals(roi), views.roi_totals(q["before"])
-    ui.kpi_tiles(
-        [ui.Tile(m, now_t[m], before_t[m]) for m in ("spend", "revenue", "roas", "cpl", "cac")]
-    )
+    sales, sales_before = q["sales"], q["sales_before"]
+    if not sales["attributed"]:
+        ui.kpi_tiles(
+            [ui.Tile("spend", now_t["spend"], before_t["spend"])]
+            + [
+                ui.Tile(
+                    "revenue",
+                    sales["revenue"],
+                    sales_before["revenue"],
+                    label="Sales revenue",
+                    help="All revenue of the sales totals in the period. It is not tied to "
+                    "any channel or campaign.",
+                )
+            ]
+            + [ui.Tile(m, now_t[m], before_t[m]) for m in ("cpl", "cac")]
+        )
+        st.info(
+            "**Revenue is not tied to campaigns.** Your revenue comes from sales totals "
+            f"({formatting.money(sales['revenue'])} in this period), not from orders, so no "
+            "channel or campaign is credited with any of it: ROAS and ROI are left empty "
+            "rather than shown as −100 %. Spend, leads and cost per lead are real. To see what "
+            "each channel returns, load orders with their campaign (`orders.csv`, or a "
+            "Shopify export whose orders carry UTM parameters).",
+            icon=":material/link_off:",
+        )
+    else:
+        ui.kpi_tiles(
+            [ui.Tile(m, now_t[m], before_t[m]) for m in ("spend", "revenue", "roas", "cpl", "cac")]
+        )
     if loose["orders"]:
         st.caption(
             f"Plus {formatting.money(loose['revenue'])} of revenue from "
@@ -41,6 +67,23 @@ if ui.page_header(
         )
     if roi.empty:
         st.info("No spend, credited revenue, leads or new customers in this period and filter.")
+    elif not sales["attributed"]:
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Spend")
+            st.altair_chart(charts.metric_bars(roi, "spend", "Spend", "money"), width="stretch")
+        with right:
+            st.subheader("Cost per lead")
+            st.altair_chart(
+                charts.metric_bars(roi, "cpl", "Cost per lead", "money"), width="stretch"
+            )
+        st.subheader("Channels")
+        ui.table(roi[["channel", "kind", "spend", "leads", "cpl"]], "channel-spend")
+        st.subheader("Campaigns")
+        ui.table(
+            campaigns[["campaign_name", "channel", "kind", "spend", "leads", "cpl"]],
+            "campaign-spend",
+        )
     else:
         left, right = st.columns(2)
         with left:

@@ -49,8 +49,30 @@ def tables(con, schema: str = "w") -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {schema}.main.pitwall_tables ORDER BY table_name").df()
 
 
+def currency_at(path) -> str | None:
+    """The currency a warehouse of the user's files holds (None: unknown, demo or none)."""
+    from pitwall.warehouse import open_readonly
+
+    if not path.exists():
+        return None
+    try:
+        con = open_readonly(path)
+    except Exception:  # an unreadable warehouse is the load's business, not this question's
+        return None
+    try:
+        found = info(con)
+        return None if found.get("origin") == DEMO else found.get("currency")
+    finally:
+        con.close()
+
+
 def record_load(
-    con, sources: dict, files: dict, origin: str, demo_info: dict | None
+    con,
+    sources: dict,
+    files: dict,
+    origin: str,
+    demo_info: dict | None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """Write pitwall_tables and pitwall_meta into the new warehouse (`con`)."""
     now = dt.datetime.now().replace(microsecond=0)
@@ -79,6 +101,9 @@ def record_load(
         )
     con.execute("CREATE TABLE pitwall_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     values = {"origin": origin, "loaded_at": now.isoformat(sep=" ")}
+    currency = currency or (info(con, "old").get("currency") if kept_from_old else None)
+    if currency:
+        values["currency"] = currency
     if demo_info:
         values["demo"] = json.dumps(demo_info)
     con.executemany("INSERT INTO pitwall_meta VALUES (?, ?)", list(values.items()))

@@ -56,6 +56,8 @@ def _channel_roi(
         "campaigns": call("channel_roi", f, by="campaign", **chosen),
         "unattributed": call("unattributed", f, **chosen),
         "models": call("attribution_models", f, lookback_days=lookback_days),
+        "sales": call("sales_revenue", f),
+        "sales_before": call("sales_revenue", f.previous()),
     }
 
 
