@@ -174,8 +174,10 @@ def cmd_load(args) -> int:
         width = max((len(f) for f, _, _ in report.listing), default=4)
         for file, how, gives in report.listing:
             print(f"  {file:<{width}}  {how}: {gives}")
+    listed = {f"{file}: {how} → {gives}" for file, how, gives in report.listing}
     for note in report.notes:
-        print(f"note: {note}")
+        if not (report.dry_run and note in listed):
+            print(f"note: {note}")
     if not report.dry_run:
         print(f"Loaded into {report.warehouse} in {time.perf_counter() - started:.1f} s")
     _print_tables(report.tables)

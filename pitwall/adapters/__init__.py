@@ -39,7 +39,7 @@ from pitwall.adapters.base import (
 )
 from pitwall.mapping import Converter, FileMapping, Mapping, Reading
 from pitwall.problems import LoadError, Problem
-from pitwall.schema import FILE_SUFFIXES, MONEY_COLUMNS, TABLES
+from pitwall.schema import FILE_SUFFIXES, MONEY_COLUMNS, REVENUE_TABLES, TABLES
 
 ADAPTERS: tuple[Adapter, ...] = (
     shopify.ADAPTER,
@@ -205,7 +205,11 @@ def _one_funnel(adapted: list[_Adapted]) -> None:
 def _currency(adapted: list[_Adapted], stated: str | None, problems: list[Problem]) -> str | None:
     """The warehouse's one currency; a file in another is converted at its rate or refused."""
     currency = stated
-    for a in adapted:
+    # with no currency stated, the revenue's sets it (orders, sales), else the first file's
+    revenue_first = sorted(
+        adapted, key=lambda a: not any(p.table in REVENUE_TABLES for p in a.result.parts)
+    )
+    for a in revenue_first:
         codes = [a.options.currency] if a.options.currency else a.result.currencies
         if len(codes) > 1:
             problems.append(

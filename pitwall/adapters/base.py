@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,10 +31,19 @@ def decode(data: bytes) -> str:
 
 
 def delimiter_of(text: str) -> str:
-    """The separator that splits the first lines most (a preamble line has none)."""
-    lines = text.splitlines()[:20]
-    best = max(DELIMITERS, key=lambda d: (max((ln.count(d) for ln in lines), default=0), d == ","))
-    return best
+    """The separator that splits most lines the same number of times (quoted text aside, so
+    `"4,838.80"` or a German `1.234,56` in a `;` file does not count; a preamble line may
+    have none)."""
+    lines = [re.sub(r'"[^"]*"', "", ln) for ln in text.splitlines()[:30] if ln.strip()]
+
+    def score(d: str) -> tuple[int, int, bool]:
+        counts = [ln.count(d) for ln in lines if ln.count(d)]
+        if not counts:
+            return (0, 0, d == ",")
+        mode = max(set(counts), key=counts.count)
+        return (counts.count(mode), mode, d == ",")
+
+    return max(DELIMITERS, key=score)
 
 
 def rows_of(text: str, delimiter: str | None = None) -> list[list[str]]:
