@@ -53,7 +53,16 @@ CONTRACT = "import contract"
 # tables several exports may each bring: identical rows are one row (first file wins)
 SHARED = {"channels": "channel", "funnel_stages": "stage"}
 
-__all__ = ["ADAPTERS", "Plan", "Staged", "plan", "recognise"]
+__all__ = [
+    "ADAPTERS",
+    "NEEDS_MAPPING",
+    "Plan",
+    "Staged",
+    "header_of",
+    "identify",
+    "plan",
+    "recognise",
+]
 
 
 @dataclass
@@ -342,3 +351,28 @@ def _distinct(parts: list[tuple[str, Part]], key: str) -> list[tuple[str, Part]]
             )
         )
     return out
+
+
+NEEDS_MAPPING = "needs a mapping"
+
+
+def identify(name: str, data: bytes, mapping: Mapping | None = None) -> str:
+    """How a load would read an uploaded file: its mapping, an export, a contract table, or
+    not at all (NEEDS_MAPPING)."""
+    suffix, stem = Path(name).suffix.lower(), Path(name).stem.strip().lower()
+    options = mapping.for_file(name) if mapping else None
+    if options and options.table:
+        return f"mapping ({mapping.source}) → {options.table}"
+    if suffix == ".csv":
+        found = recognise(Path(name), decode(data[:SNIFF_BYTES]))
+        if found:
+            return found[0].name
+    if suffix in FILE_SUFFIXES and stem in TABLES:
+        return f"{CONTRACT} → {stem}"
+    return NEEDS_MAPPING
+
+
+def header_of(name: str, data: bytes, options: FileMapping) -> list[str]:
+    """The header row a mapping with these options would see."""
+    export = mapped.read_bytes(name, data, options)
+    return [c for c in export.columns if c] if export.rows else []
