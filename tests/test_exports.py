@@ -390,6 +390,23 @@ def test_channel_roi_page_says_revenue_is_not_attributed(sales, monkeypatch):
     st.cache_data.clear()
 
 
+def test_weekly_review_says_its_revenue_follows_orders(sales, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PITWALL_WAREHOUSE", str(sales[0]))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.switch_page("pages/weekly.py").run()  # the last week: 2025-W11, 10..16 March
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(
+        "Revenue here follows orders" in i.value and "€2,000 this week" in i.value for i in at.info
+    )
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 def test_an_ambiguous_date_is_refused_with_both_readings(tmp_path):
     folder = folder_of(
         tmp_path,

@@ -145,7 +145,7 @@ def plan(
                 mapped.adapt,
                 Reading(),
             )
-        elif suffix == ".csv" and (found := _recognised(path)):
+        elif suffix == ".csv" and (found := _recognised(path, out.problems)):
             adapter, export = found
             how, adapt, reading = adapter.name, adapter.adapt, adapter.reading
         elif stem in TABLES:
@@ -170,7 +170,13 @@ def plan(
             continue
         options = options or FileMapping(path.name)
         conv = Converter(path.name, options.reading(reading))
-        result = adapt(export, options, conv)
+        try:
+            result = adapt(export, options, conv)
+        except Exception as exc:  # a file no adapter foresaw: its problem, named, not a crash
+            out.problems.append(
+                Problem("unreadable", path.name, f"could not be read as {how}: {exc}")
+            )
+            continue
         out.problems += conv.problems + result.problems
         adapted.append(_Adapted(path.name, how, adapter, options, result))
 
@@ -189,12 +195,16 @@ def plan(
     return out
 
 
-def _recognised(path: Path) -> tuple[Adapter, Export] | None:
-    found = recognise(path)
-    if not found:
+def _recognised(path: Path, problems: list[Problem]) -> tuple[Adapter, Export] | None:
+    try:
+        found = recognise(path)
+        if not found:
+            return None
+        adapter, header = found
+        return adapter, Export(path.name, rows_of(read_path(path)), header)
+    except (OSError, csv.Error) as exc:
+        problems.append(Problem("unreadable", path.name, f"could not be read: {exc}"))
         return None
-    adapter, header = found
-    return adapter, Export(path.name, rows_of(read_path(path)), header)
 
 
 def _one_funnel(adapted: list[_Adapted]) -> None:
