@@ -529,3 +529,67 @@ def test_dry_run_lists_every_problem_and_changes_nothing(golden_copy, tmp_path, 
     assert "Dry run: the load would be refused (2 problem(s))" in err
     assert "Kasse.csv, row 2, column 'Datum': ambiguous date" in err
     assert "Kasse.csv, row 2, column 'Umsatz': not a number" in err
+
+
+def test_utm_campaign_from_note_attributes_or_landing_site():
+    from pitwall.adapters.shopify import utm_campaign
+
+    assert utm_campaign("utm_source: meta\nutm_campaign: spring_sale", "") == "spring_sale"
+    assert utm_campaign("", "/products/pads?utm_source=google&utm_campaign=brand%20search") == (
+        "brand search"
+    )
+    assert utm_campaign("gift: yes", "/collections/all") is None
+
+
+def test_your_own_channels_win_over_what_the_exports_imply(tmp_path):
+    folder = folder_of(
+        tmp_path,
+        {
+            "Campaign report.csv": SHOP / "Campaign report.csv",
+            "channels.csv": "channel,kind,group\nPaid search,online,SEA\nDisplay,online,Banners\n",
+            "sales.csv": "date,revenue\n2025-03-31,1000\n",
+        },
+    )
+    report = load_folder(folder, tmp_path / "w.duckdb")
+    assert "channels.csv gives channels, not Campaign report.csv" in report.notes
+    con = open_readonly(tmp_path / "w.duckdb")
+    assert rows(con, 'SELECT channel, "group" FROM channels ORDER BY 1') == [
+        ("Display", "Banners"),
+        ("Paid search", "SEA"),
+    ]
+    con.close()
+
+
+def test_a_mapped_spreadsheet_and_a_daily_meta_export(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Budget 2025"])
+    ws.append(["Monat", "Kanal", "Betrag"])
+    ws.append(["2025-03", "Paid social", 120.5])
+    ws.append(["Total", None, 120.5])
+    wb.save(tmp_path / "Plan.xlsx")
+    meta = (
+        "Campaign name,Day,Reporting starts,Reporting ends,Amount spent (EUR),Impressions\n"
+        "Spring Sale,2025-03-03,2025-03-01,2025-03-31,30.50,3000\n"
+    )
+    folder = folder_of(
+        tmp_path,
+        {
+            "Plan.xlsx": tmp_path / "Plan.xlsx",
+            "meta.csv": meta,
+            "sales.csv": "date,revenue\n2025-03-31,1000\n",
+            "pitwall.toml": '[files."Plan.xlsx"]\ntable = "budgets"\nskip_rows = 1\n'
+            'drop_rows = ["Total"]\n[files."Plan.xlsx".columns]\nmonth = "Monat"\n'
+            'channel = "Kanal"\namount = "Betrag"\n',
+        },
+    )
+    load_folder(folder, tmp_path / "w.duckdb")
+    con = open_readonly(tmp_path / "w.duckdb")
+    assert rows(con, "SELECT CAST(month AS VARCHAR), channel, amount FROM budgets") == [
+        ("2025-03-01", "Paid social", 120.5)
+    ]
+    # a Day column: that day's spend, whatever the reporting range
+    assert rows(con, "SELECT CAST(date AS VARCHAR), amount FROM spend") == [("2025-03-03", 30.5)]
+    con.close()

@@ -23,7 +23,7 @@ SNIFF_BYTES = 64 * 1024
 def decode(data: bytes) -> str:
     """Text of an export: UTF-8 (with or without BOM), or UTF-16 as Google Ads' "Excel CSV"."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a sniffed head may end mid-character
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

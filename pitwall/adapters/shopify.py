@@ -47,7 +47,9 @@ def adapt(export: Export, options: FileMapping, conv: Converter) -> Result:
         if not name:
             continue
         lines += 1
-        first.setdefault(name, (row, r))
+        # the order's fields are on its first row; a re-sorted export may put a bare line first
+        if name not in first or (not first[name][1].get("Subtotal") and r.get("Subtotal")):
+            first[name] = (row, r)
     orders, customers, rows = [], {}, []
     cancelled = 0
     currencies: dict[str, int] = {}
