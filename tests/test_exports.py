@@ -529,6 +529,7 @@ def test_dry_run_lists_every_problem_and_changes_nothing(golden_copy, tmp_path, 
     assert "Dry run: the load would be refused (2 problem(s))" in err
     assert "Kasse.csv, row 2, column 'Datum': ambiguous date" in err
     assert "Kasse.csv, row 2, column 'Umsatz': not a number" in err
+    assert "the mapping reads numbers with decimal '.' and no thousands" in err
 
 
 def test_utm_campaign_from_note_attributes_or_landing_site():
@@ -593,3 +594,15 @@ def test_a_mapped_spreadsheet_and_a_daily_meta_export(tmp_path):
     # a Day column: that day's spend, whatever the reporting range
     assert rows(con, "SELECT CAST(date AS VARCHAR), amount FROM spend") == [("2025-03-03", 30.5)]
     con.close()
+
+
+def test_mapping_option_names_a_mapping_kept_elsewhere(tmp_path, capsys):
+    folder = folder_of(tmp_path, {"Umsatz_2025.csv": SALES / "Umsatz_2025.csv"})
+    toml = tmp_path / "finance.toml"
+    shutil.copy(SALES / "pitwall.toml", toml)
+    target = tmp_path / "w.duckdb"
+    assert main(["load", str(folder), "--warehouse", str(target), "--mapping", str(toml)]) == 0
+    assert "Umsatz_2025.csv: mapping (finance.toml) → sales (3 rows)" in capsys.readouterr().out
+    missing = str(tmp_path / "nowhere.toml")
+    assert main(["load", str(folder), "--warehouse", str(target), "--mapping", missing]) == 2
+    assert "nowhere.toml: no such mapping file [bad_mapping]" in capsys.readouterr().err

@@ -84,6 +84,7 @@ class Part:
     records: list[dict[str, str]]
     rows: list[int]
     columns: dict[str, str] = field(default_factory=dict)
+    hint: str = ""  # how the file's values were read, for a value that could not be
 
 
 @dataclass
@@ -114,6 +115,7 @@ class Staged:
     origins: list[tuple[str, int]]
     columns: dict[tuple[str, str], str]  # (file, contract column) -> the file's column
     label: str
+    hints: dict[str, str] = field(default_factory=dict)  # file -> how its values were read
 
     def row_map(self, problems: list[Problem]) -> list[Problem]:
         out = []
@@ -121,15 +123,23 @@ class Staged:
             if p.row is not None and 2 <= p.row < len(self.origins) + 2:
                 file, row = self.origins[p.row - 2]
                 column = self.columns.get((file, p.column or ""), p.column)
-                p = replace(p, file=file, row=row, column=column)
+                message = p.message
+                if p.code in VALUE_CODES and self.hints.get(file):
+                    message = f"{message}; {self.hints[file]}"
+                p = replace(p, file=file, row=row, column=column, message=message)
             out.append(p)
         return out
 
 
+VALUE_CODES = ("not_a_number", "not_a_whole_number", "not_a_date", "not_a_month")
+
+
 def staged(table: str, parts: list[tuple[str, Part]]) -> Staged:
     names = [c.name for c in TABLES[table].columns]
-    records, origins, columns, files = [], [], {}, []
+    records, origins, columns, files, hints = [], [], {}, [], {}
     for file, part in parts:
+        if part.hint:
+            hints[file] = part.hint
         records += part.records
         origins += [(file, r) for r in part.rows]
         columns |= {(file, k): v for k, v in part.columns.items()}
@@ -137,7 +147,7 @@ def staged(table: str, parts: list[tuple[str, Part]]) -> Staged:
             files.append(file)
     frame = pd.DataFrame.from_records(records, columns=names).astype(object)
     frame = frame.where(frame.notna() & (frame != ""), None)
-    return Staged(table, frame, origins, columns, " + ".join(files))
+    return Staged(table, frame, origins, columns, " + ".join(files), hints)
 
 
 def customer_key(email: str = "", name: str = "", zip_code: str = "") -> str | None:

@@ -105,8 +105,15 @@ def adapt(export: Export, options: FileMapping, conv: Converter) -> Result:
         rows.append(row)
     summary = f"{table.name} ({count(len(records), 'row')})"
     extra = [f"{count(dropped, 'row')} dropped ({', '.join(options.drop_rows)})"] if dropped else []
+    reading = conv.reading
+    thousands = f"thousands {reading.thousands!r}" if reading.thousands else "no thousands"
+    hint = (
+        f"the mapping reads numbers with decimal {reading.decimal!r} and {thousands}, dates "
+        f"as {reading.date_format or 'ISO (2025-03-14)'}: change them in "
+        f'[files."{options.pattern}"] if the file writes them otherwise'
+    )
     return Result(
-        [Part(table.name, records, rows, columns)],
+        [Part(table.name, records, rows, columns, hint)],
         summary,
         currencies=[options.currency] if options.currency else [],
         extra=extra,
