@@ -68,11 +68,8 @@ except (tomllib.TOMLDecodeError, UnicodeDecodeError, LoadError) as exc:
 files = [u for u in uploads if u is not saved]
 read_as = {u.name: adapters.identify(u.name, u.getvalue(), saved_mapping) for u in files}
 if files:
-    st.dataframe(
-        pd.DataFrame({"file": list(read_as), "read as": list(read_as.values())}),
-        hide_index=True,
-        width="stretch",
-    )
+    # a list, not a table: long export names wrap on a phone instead of hiding the answer
+    st.markdown("\n".join(f"- `{name}`: {how}" for name, how in read_as.items()))
 mappings = []
 for i, up in enumerate(u for u in files if read_as[u.name] == adapters.NEEDS_MAPPING):
     with st.expander(f"Map {up.name}", expanded=True, icon=":material/table_edit:"):
@@ -118,7 +115,11 @@ if files and st.button("Validate and load", type="primary", icon=":material/uplo
         st.success("Loaded. Every page now shows the new data.", icon=":material/check_circle:")
         for note in report.notes:
             st.caption(note)
-        st.dataframe(report.tables, hide_index=True, width="stretch")
+        st.dataframe(
+            report.tables.rename(columns={"table_name": "table", "first": "from", "last": "to"}),
+            hide_index=True,
+            width="stretch",
+        )
 
 with st.expander("The import contract"):
     st.markdown(CONTRACT.read_text())
