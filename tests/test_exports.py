@@ -606,3 +606,15 @@ def test_mapping_option_names_a_mapping_kept_elsewhere(tmp_path, capsys):
     missing = str(tmp_path / "nowhere.toml")
     assert main(["load", str(folder), "--warehouse", str(target), "--mapping", missing]) == 2
     assert "nowhere.toml: no such mapping file [bad_mapping]" in capsys.readouterr().err
+
+
+def test_a_duplicate_names_both_rows_of_the_users_files(tmp_path):
+    contacts = (SHOP / "hubspot-crm-exports-all-contacts-2025-04-01.csv").read_text()
+    contacts = contacts.replace("\n105,", "\n101,")  # row 6 repeats the Record ID of row 2
+    folder = folder_of(
+        tmp_path, {"contacts.csv": contacts, "sales.csv": "date,revenue\n2025-03-31,1000\n"}
+    )
+    problems = refused(folder, tmp_path / "w.duckdb")
+    dup = next(p for p in problems if p.code == "duplicate_key")
+    assert (dup.file, dup.row, dup.column, dup.value) == ("contacts.csv", 6, "Record ID", "101")
+    assert "the same value is also in row 2" in dup.message

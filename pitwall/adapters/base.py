@@ -123,15 +123,25 @@ class Staged:
             if p.row is not None and 2 <= p.row < len(self.origins) + 2:
                 file, row = self.origins[p.row - 2]
                 column = self.columns.get((file, p.column or ""), p.column)
-                message = p.message
+                message = _ALSO_IN.sub(
+                    lambda m, file=file: f"also in {self._where(int(m[1]), file)}", p.message
+                )
                 if p.code in VALUE_CODES and self.hints.get(file):
                     message = f"{message}; {self.hints[file]}"
                 p = replace(p, file=file, row=row, column=column, message=message)
             out.append(p)
         return out
 
+    def _where(self, staged_row: int, file: str) -> str:
+        """A staged row as the user knows it: its row, and its file when another one."""
+        if not 2 <= staged_row < len(self.origins) + 2:
+            return f"row {staged_row}"
+        other, row = self.origins[staged_row - 2]
+        return f"row {row}" if other == file else f"{other}, row {row}"
+
 
 VALUE_CODES = ("not_a_number", "not_a_whole_number", "not_a_date", "not_a_month")
+_ALSO_IN = re.compile(r"also in row (\d+)")  # checks.check_keys names the first row by number
 
 
 def staged(table: str, parts: list[tuple[str, Part]]) -> Staged:
