@@ -618,3 +618,28 @@ def test_a_duplicate_names_both_rows_of_the_users_files(tmp_path):
     dup = next(p for p in problems if p.code == "duplicate_key")
     assert (dup.file, dup.row, dup.column, dup.value) == ("contacts.csv", 6, "Record ID", "101")
     assert "the same value is also in row 2" in dup.message
+
+
+def test_an_export_saved_as_excel_is_recognised_too(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    with open(SHOP / "Meta-Ads-Export-2025-03.csv", newline="") as fh:
+        for r in csv.reader(fh):
+            wb.active.append(r)
+    wb.save(tmp_path / "Meta report.xlsx")
+    (tmp_path / "junk.xlsx").write_bytes(b"not a workbook")
+    folder = folder_of(
+        tmp_path,
+        {
+            "Meta report.xlsx": tmp_path / "Meta report.xlsx",
+            "junk.xlsx": tmp_path / "junk.xlsx",
+            "sales.csv": "date,revenue\n2025-03-31,1000\n",
+        },
+    )
+    report = load_folder(folder, tmp_path / "w.duckdb")
+    assert any(
+        n.startswith("Meta report.xlsx: Meta Ads Manager export → spend (7 days)")
+        for n in report.notes
+    )
+    assert any(n.startswith("junk.xlsx: skipped") for n in report.notes)

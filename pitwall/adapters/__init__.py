@@ -92,7 +92,11 @@ def recognise(path: Path, text: str | None = None) -> tuple[Adapter, int] | None
         rows = rows_of(text)[:HEADER_SEARCH]
     except csv.Error:
         return None
-    for i, cells in enumerate(rows):
+    return _header_in(rows)
+
+
+def _header_in(rows: list[list[str]]) -> tuple[Adapter, int] | None:
+    for i, cells in enumerate(rows[:HEADER_SEARCH]):
         header = [c.strip() for c in cells]
         for adapter in ADAPTERS:
             if adapter.recognise(header):
@@ -145,7 +149,7 @@ def plan(
                 mapped.adapt,
                 Reading(),
             )
-        elif suffix == ".csv" and (found := _recognised(path, out.problems)):
+        elif (suffix == ".csv" or stem not in TABLES) and (found := _recognised(path)):
             adapter, export = found
             how, adapt, reading = adapter.name, adapter.adapt, adapter.reading
         elif stem in TABLES:
@@ -195,15 +199,21 @@ def plan(
     return out
 
 
-def _recognised(path: Path, problems: list[Problem]) -> tuple[Adapter, Export] | None:
+def _recognised(path: Path) -> tuple[Adapter, Export] | None:
+    """An export, as CSV or as an Excel sheet (first sheet), whatever its name."""
     try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            rows = mapped.read(path, FileMapping(path.name)).rows
+            found = _header_in(rows)
+            return (found[0], Export(path.name, rows, found[1])) if found else None
+        if path.suffix.lower() != ".csv":
+            return None
         found = recognise(path)
         if not found:
             return None
         adapter, header = found
         return adapter, Export(path.name, rows_of(read_path(path)), header)
-    except (OSError, csv.Error) as exc:
-        problems.append(Problem("unreadable", path.name, f"could not be read: {exc}"))
+    except Exception:  # not an export we can read: the contract reader or the note says so
         return None
 
 
