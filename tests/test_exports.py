@@ -12,6 +12,7 @@ with their pitwall.toml, and the Google Ads report.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import shutil
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pitwall import mapping, views
 from pitwall.cli import main
@@ -643,3 +646,37 @@ def test_an_export_saved_as_excel_is_recognised_too(tmp_path):
         for n in report.notes
     )
     assert any(n.startswith("junk.xlsx: skipped") for n in report.notes)
+
+
+def test_the_data_page_says_how_each_upload_is_read():
+    from pitwall.adapters import NEEDS_MAPPING, identify
+
+    german = (SALES / "Umsatz_2025.csv").read_bytes()
+    assert identify(SHOPIFY, (SHOP / SHOPIFY).read_bytes()) == "Shopify orders export"
+    assert identify("orders.csv", (SHOP / SHOPIFY).read_bytes()) == "Shopify orders export"
+    assert identify("orders.csv", b"order_id,customer_id,ordered_at,revenue\n") == (
+        "import contract → orders"
+    )
+    assert identify("Umsatz_2025.csv", german) == NEEDS_MAPPING
+    assert identify("sales.csv", german) == NEEDS_MAPPING  # named after a table, shaped otherwise
+    saved = mapping.read(SALES / "pitwall.toml")
+    assert identify("Umsatz_2025.csv", german, saved) == "mapping (pitwall.toml) → sales"
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2))
+def test_numbers_read_the_same_in_either_style(value):
+    english = f"{value:,.2f}"
+    german = english.replace(",", "_").replace(".", ",").replace("_", ".")
+    assert float(mapping.read_number(english, mapping.Reading(".", ","))) == float(value)
+    assert float(mapping.read_number(german, mapping.Reading(",", "."))) == float(value)
+
+
+@given(st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_slashed_date_is_read_only_when_it_has_one_reading(day):
+    value, why = mapping.read_date(f"{day:%d/%m/%Y}")
+    if day.day <= 12 and day.day != day.month:
+        assert value == f"{day:%d/%m/%Y}" and why.startswith("ambiguous date")
+        assert f"{day:%-d %B %Y}" in why  # both readings are named
+    else:
+        assert (value, why) == (day.isoformat(), None)
+    assert mapping.read_date(f"{day:%d/%m/%Y}", "%d/%m/%Y") == (day.isoformat(), None)

@@ -383,13 +383,25 @@ def identify(name: str, data: bytes, mapping: Mapping | None = None) -> str:
     options = mapping.for_file(name) if mapping else None
     if options and options.table:
         return f"mapping ({mapping.source}) → {options.table}"
+    head = decode(data[:SNIFF_BYTES]) if suffix == ".csv" else ""
     if suffix == ".csv":
-        found = recognise(Path(name), decode(data[:SNIFF_BYTES]))
+        found = recognise(Path(name), head)
         if found:
             return found[0].name
     if suffix in FILE_SUFFIXES and stem in TABLES:
+        if suffix == ".csv" and not _has_required(head, TABLES[stem].required):
+            return NEEDS_MAPPING  # named after a table, shaped otherwise: offer the form
         return f"{CONTRACT} → {stem}"
     return NEEDS_MAPPING
+
+
+def _has_required(head: str, required: tuple[str, ...]) -> bool:
+    try:
+        rows = rows_of(head)
+    except csv.Error:
+        return True  # the contract reader names what is wrong
+    header = {c.strip().lower() for c in rows[0]} if rows else set()
+    return set(required) <= header
 
 
 def header_of(name: str, data: bytes, options: FileMapping) -> list[str]:
