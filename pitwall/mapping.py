@@ -107,7 +107,14 @@ def read(path: Path) -> Mapping:
 
 def parse(data: dict, source: str = FILE_NAME) -> Mapping:
     problems, files = [], []
-    for pattern, spec in (data.get("files") or {}).items():
+    given = data.get("files") or {}
+    if not isinstance(given, dict):
+        raise LoadError(
+            [Problem("bad_mapping", source, 'files must be tables like [files."sales.csv"]')]
+        )
+    if not isinstance(data.get("currency") or "", str):
+        problems.append(Problem("bad_mapping", source, 'currency must be text like "EUR"'))
+    for pattern, spec in given.items():
         if not isinstance(spec, dict):
             problems.append(Problem("bad_mapping", source, f"[files.{pattern!r}] is not a table"))
             continue
@@ -122,6 +129,10 @@ def parse(data: dict, source: str = FILE_NAME) -> Mapping:
                     f"keys are {', '.join(sorted(_KEYS))}",
                 )
             )
+        wrong = _types(spec, where, source)
+        if wrong:
+            problems += wrong
+            continue
         table = spec.get("table")
         if table is not None and table not in TABLES:
             problems.append(
@@ -176,8 +187,38 @@ def parse(data: dict, source: str = FILE_NAME) -> Mapping:
         )
     if problems:
         raise LoadError(problems)
-    currency = (data.get("currency") or "").upper() or None
+    currency = str(data.get("currency") or "").upper() or None
     return Mapping(source, currency, tuple(files))
+
+
+_ONE_CHAR = {"delimiter": "a separator like ';'", "decimal": "'.' or ','"}
+
+
+def _types(spec: dict, where: str, source: str) -> list[Problem]:
+    """The keys' values are of the kind the format says."""
+    wrong = []
+    for key, what in _ONE_CHAR.items():
+        value = spec.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) != 1):
+            wrong.append(f"{key} must be one character, {what}")
+    thousands = spec.get("thousands")
+    if thousands is not None and (not isinstance(thousands, str) or len(thousands) > 1):
+        wrong.append("thousands must be one character (like '.' or ','), or \"\" for none")
+    skip = spec.get("skip_rows")
+    if skip is not None and (not isinstance(skip, int) or isinstance(skip, bool) or skip < 0):
+        wrong.append("skip_rows must be a whole number, 0 or more")
+    drop = spec.get("drop_rows")
+    if drop is not None and not (
+        isinstance(drop, str) or (isinstance(drop, list) and all(isinstance(d, str) for d in drop))
+    ):
+        wrong.append('drop_rows must be a list of patterns like ["Total*"]')
+    for key in ("columns", "constants", "channels", "stages"):
+        if spec.get(key) is not None and not isinstance(spec[key], dict):
+            wrong.append(f"{key} must be a table ([{where[1:-1]}.{key}])")
+    for key in ("table", "date_format", "currency"):
+        if spec.get(key) is not None and not isinstance(spec[key], str):
+            wrong.append(f"{key} must be text in quotes")
+    return [Problem("bad_mapping", source, f"{where}: {w}") for w in wrong]
 
 
 def _format_ok(fmt: str) -> bool:

@@ -462,6 +462,15 @@ def test_a_broken_mapping_is_one_clear_problem(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no table called 'sale'" in err and "[bad_mapping]" in err
     assert "Traceback" not in err
+    (folder / "pitwall.toml").write_text(
+        '[files."x.csv"]\ntable = "sales"\nskip_rows = "two"\ncolumns = 3\n'
+    )
+    assert main(["load", str(folder), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert "skip_rows must be a whole number, 0 or more" in err and "columns must be a table" in err
+    (folder / "pitwall.toml").write_text("files = 3\n")
+    assert main(["load", str(folder), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "files must be tables" in capsys.readouterr().err
 
 
 def test_mapping_round_trips_through_toml():
