@@ -54,7 +54,7 @@ def load_folder(
     mapping (`mapping`, else FOLDER/pitwall.toml) describes (pitwall/adapters)."""
     from pitwall import adapters
 
-    found = adapters.plan(folder, mapping, meta.currency_at(Path(warehouse)))
+    found = adapters.plan(folder, mapping, *meta.user_data_at(Path(warehouse)))
     if not found.sources:
         raise LoadError(found.problems)
     report = load(

@@ -49,19 +49,27 @@ def tables(con, schema: str = "w") -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {schema}.main.pitwall_tables ORDER BY table_name").df()
 
 
-def currency_at(path) -> str | None:
-    """The currency a warehouse of the user's files holds (None: unknown, demo or none)."""
+def user_data_at(path) -> tuple[str | None, list[tuple[str, str | None]]]:
+    """What a load of exports needs from a warehouse of the user's files: its currency and
+    its campaigns (id, name). Nothing from the demo, which a load of files replaces."""
     from pitwall.warehouse import open_readonly
 
     if not path.exists():
-        return None
+        return None, []
     try:
         con = open_readonly(path)
     except Exception:  # an unreadable warehouse is the load's business, not this question's
-        return None
+        return None, []
     try:
         found = info(con)
-        return None if found.get("origin") == DEMO else found.get("currency")
+        if found.get("origin") == DEMO:
+            return None, []
+        campaigns = (
+            con.execute("SELECT campaign_id, campaign_name FROM campaigns").fetchall()
+            if "campaigns" in loaded_tables(con)
+            else []
+        )
+        return found.get("currency"), campaigns
     finally:
         con.close()
 

@@ -689,3 +689,15 @@ def test_a_slashed_date_is_read_only_when_it_has_one_reading(day):
     else:
         assert (value, why) == (day.isoformat(), None)
     assert mapping.read_date(f"{day:%d/%m/%Y}", "%d/%m/%Y") == (day.isoformat(), None)
+
+
+def test_a_later_shopify_export_finds_the_campaigns_loaded_before(shop, tmp_path):
+    path = tmp_path / "w.duckdb"
+    shutil.copy(shop[0], path)
+    report = load_folder(folder_of(tmp_path, {SHOPIFY: SHOP / SHOPIFY}), path)
+    assert "(unknown_campaign)" in report.notes[0]  # the only UTM still without a campaign
+    con = open_readonly(path)
+    assert rows(
+        con, "SELECT order_id, campaign_id FROM orders WHERE campaign_id IS NOT NULL ORDER BY 1"
+    ) == [("#1001", "111"), ("#1003", "Spring Sale")]
+    con.close()

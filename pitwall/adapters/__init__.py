@@ -105,7 +105,10 @@ def _header_in(rows: list[list[str]]) -> tuple[Adapter, int] | None:
 
 
 def plan(
-    folder: Path, mapping_file: Path | None = None, warehouse_currency: str | None = None
+    folder: Path,
+    mapping_file: Path | None = None,
+    warehouse_currency: str | None = None,
+    warehouse_campaigns: list[tuple[str, str | None]] = (),
 ) -> Plan:
     """What a load of `folder` would read, from which file and how; and what is wrong."""
     out = Plan()
@@ -186,7 +189,7 @@ def plan(
 
     _one_funnel(adapted)
     out.currency = _currency(adapted, mapping.currency or warehouse_currency, out.problems)
-    _link_campaigns(adapted, contract)
+    _link_campaigns(adapted, contract, warehouse_campaigns)
     _combine(adapted, contract, out)
     if not out.sources and not out.problems:
         out.problems.append(
@@ -287,10 +290,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", (text or "").lower())
 
 
-def _link_campaigns(adapted: list[_Adapted], contract: dict[str, Path]) -> None:
-    """An order's UTM campaign is kept when it names a campaign of this load (its id or its
-    name, ignoring case, spaces and punctuation); else the order has no campaign."""
+def _link_campaigns(
+    adapted: list[_Adapted], contract: dict[str, Path], kept: list[tuple[str, str | None]]
+) -> None:
+    """An order's UTM campaign is kept when it names a campaign of this load, or of the
+    warehouse when this load brings none (its id or its name, ignoring case, spaces and
+    punctuation); else the order has no campaign."""
     known: dict[str, str] = {}
+    brings = "campaigns" in contract or any(
+        p.table == "campaigns" for a in adapted for p in a.result.parts
+    )
+    for campaign_id, name in () if brings else kept:
+        for key in (name, campaign_id):
+            known.setdefault(_slug(key), campaign_id)
     for a in adapted:
         for part in a.result.parts:
             if part.table == "campaigns":
