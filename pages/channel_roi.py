@@ -4,7 +4,7 @@ import streamlit as st
 
 from pitwall import attribution, charts, controls, formatting, views
 from pitwall import dashboard as ui
-from pitwall.attribution import DEFAULT_MODEL, MODELS
+from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MODELS
 from pitwall.views import EXPORTS
 
 if ui.page_header(
@@ -13,35 +13,65 @@ if ui.page_header(
     fills="Campaigns and channels tie spend, leads and orders to a channel.",
 ):
     f = ui.filters()
-    c1, c2 = st.columns([3, 1])
-    model = controls.choice(
-        c1,
-        "model",
-        "Attribution model",
-        help=" ".join(f"**{m.label}**: {m.description}" for m in MODELS.values()),
-    )
-    lookback = controls.number(
-        c2,
-        "lookback",
-        "Lookback (days)",
-        help="Touchpoints this many days before an order (up to the order) are on its path.",
-    )
+    attributed = ui.view("sales_revenue", f)["attributed"]
+    if attributed:
+        c1, c2 = st.columns([3, 1])
+        model = controls.choice(
+            c1,
+            "model",
+            "Attribution model",
+            help=" ".join(f"**{m.label}**: {m.description}" for m in MODELS.values()),
+        )
+        lookback = controls.number(
+            c2,
+            "lookback",
+            "Lookback (days)",
+            help="Touchpoints this many days before an order (up to the order) are on its path.",
+        )
+    else:  # no revenue to share out: the attribution controls would change nothing
+        model, lookback = DEFAULT_MODEL, DEFAULT_LOOKBACK
     q = ui.queries("channel_roi", f, model=model, lookback_days=lookback, compare=ui.comparison())
     roi, campaigns, loose = q["roi"], q["campaigns"], q["unattributed"]
     now_t, before_t = views.roi_totals(roi), views.roi_totals(q["before"])
-    share = views.attributed_share(loose)
-    share_before = views.attributed_share(q["unattributed_before"])
-    ui.compared_tiles(
-        [
-            ui.Tile("spend", now_t["spend"], before_t["spend"]),
-            ui.Tile("revenue", now_t["revenue"], before_t["revenue"]),
-            ui.Tile("attributed_share", share, share_before),
-            ui.Tile("roas", now_t["roas"], before_t["roas"]),
-            ui.Tile("cpl", now_t["cpl"], before_t["cpl"]),
-            ui.Tile("cac", now_t["cac"], before_t["cac"]),
-        ],
-        columns=6,
-    )
+    sales, sales_before = q["sales"], q["sales_before"]
+    if not attributed:
+        st.info(
+            "**Revenue is not tied to campaigns.** Your revenue comes from sales totals "
+            f"({formatting.money(sales['revenue'])} in this period), not from orders, so no "
+            "channel or campaign is credited with any of it: ROAS and ROI are left empty "
+            "rather than shown as −100 %. The spend is real. To see what each channel "
+            "returns, load orders with their campaign (`orders.csv`, or a Shopify export "
+            "whose orders carry UTM parameters).",
+            icon=":material/link_off:",
+        )
+        ui.compared_tiles(
+            [
+                ui.Tile("spend", now_t["spend"], before_t["spend"]),
+                ui.Tile(
+                    "revenue",
+                    sales["revenue"],
+                    sales_before["revenue"],
+                    label="Sales revenue",
+                    help="All revenue of the sales totals in the period. It is not tied to "
+                    "any channel or campaign.",
+                ),
+            ]
+            + ([ui.Tile("cpl", now_t["cpl"], before_t["cpl"])] if now_t["leads"] else [])
+        )
+    else:
+        share = views.attributed_share(loose)
+        share_before = views.attributed_share(q["unattributed_before"])
+        ui.compared_tiles(
+            [
+                ui.Tile("spend", now_t["spend"], before_t["spend"]),
+                ui.Tile("revenue", now_t["revenue"], before_t["revenue"]),
+                ui.Tile("attributed_share", share, share_before),
+                ui.Tile("roas", now_t["roas"], before_t["roas"]),
+                ui.Tile("cpl", now_t["cpl"], before_t["cpl"]),
+                ui.Tile("cac", now_t["cac"], before_t["cac"]),
+            ],
+            columns=6,
+        )
     if loose["orders"]:
         st.markdown(
             f"**{formatting.money(loose['revenue'])} of revenue is in no channel** under "
@@ -51,6 +81,22 @@ if ui.page_header(
         )
     if roi.empty:
         st.info("No spend, credited revenue, leads or new customers in this period and filter.")
+    elif not attributed:
+        leads = ["leads", "cpl"] if now_t["leads"] else []
+        left, right = st.columns(2) if leads else (st.container(), None)
+        with left:
+            st.subheader("Spend")
+            st.altair_chart(charts.metric_bars(roi, "spend", "Spend", "money"), width="stretch")
+        if leads:
+            with right:
+                st.subheader("Cost per lead")
+                st.altair_chart(
+                    charts.metric_bars(roi, "cpl", "Cost per lead", "money"), width="stretch"
+                )
+        st.subheader("Channels")
+        ui.table(roi[["channel", "kind", "spend", *leads]], "channel-spend")
+        st.subheader("Campaigns")
+        ui.table(campaigns[["campaign_name", "channel", "kind", "spend", *leads]], "campaign-spend")
     else:
         left, right = st.columns(2)
         with left:

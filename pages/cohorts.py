@@ -8,7 +8,11 @@ from pitwall.views import EXPORTS
 
 MODES, SPLITS = controls.MODES, controls.SPLITS
 
-if ui.page_header("Cohorts", needs=["orders"]):
+if ui.page_header(
+    "Cohorts",
+    needs=["orders"],
+    fills="Cohorts follow customers through their orders; sales totals carry no customers.",
+):
     f = ui.filters()
     c1, c2, c3, c4 = st.columns(4)
     mode = controls.segmented(c1, "mode", "Active means ordered…")

@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from pitwall import controls, report, weekly, weeks
+from pitwall import controls, formatting, report, weekly, weeks
 from pitwall import dashboard as ui
+from pitwall.filters import Filters
 
 
 def _base_url() -> str:
@@ -59,6 +60,15 @@ if ui.page_header("Weekly review"):
     )
     if not review.has_data:
         st.info(f"Nothing was spent, sold or won in the thirteen weeks to {picked}.")
+    sales = ui.view("sales_revenue", Filters(monday, weeks.sunday(monday)))
+    if not sales["attributed"]:
+        st.info(
+            "**Revenue here follows orders, and none are loaded.** Your revenue comes from "
+            f"sales totals: {formatting.money(sales['revenue'])} this week, not tied to any "
+            "channel or campaign (Channel ROI shows them beside the spend). Revenue, ROAS, new "
+            "and active customers below count orders only: 0 or empty until orders are loaded.",
+            icon=":material/link_off:",
+        )
     ui.kpi_tiles(
         [
             ui.Tile(m, review.now[m], review.before[m], average=review.average[m])

@@ -57,9 +57,21 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--end", default=None, help="data ends with the last full month before this")
     d.set_defaults(func=cmd_demo)
 
-    ld = sub.add_parser("load", help="load a folder of table files")
+    ld = sub.add_parser(
+        "load", help="load a folder of table files and exports (Shopify, Google Ads, Meta, HubSpot)"
+    )
     ld.add_argument("folder", type=Path)
     warehouse_arg(ld)
+    ld.add_argument(
+        "--mapping",
+        type=Path,
+        help="pitwall.toml describing files in other shapes (default: FOLDER/pitwall.toml)",
+    )
+    ld.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would load, from which file and how, and every problem; change nothing",
+    )
     ld.set_defaults(func=cmd_load)
 
     def filter_args(sp):
@@ -138,10 +150,36 @@ def cmd_load(args) -> int:
     from pitwall.load import load_folder
 
     started = time.perf_counter()
-    report = load_folder(args.folder, _warehouse(args), progress=_print_progress)
+    try:
+        report = load_folder(
+            args.folder,
+            _warehouse(args),
+            progress=_print_progress,
+            mapping=args.mapping,
+            dry_run=args.dry_run,
+        )
+    except LoadError as exc:
+        if args.dry_run:
+            print(
+                f"Dry run: the load would be refused ({len(exc.problems)} problem(s)); "
+                "nothing was changed:",
+                file=sys.stderr,
+            )
+            for p in exc.problems:
+                print(f"  {p}", file=sys.stderr)
+            return 2
+        raise
+    if report.dry_run:
+        print(f"Dry run: nothing was changed. This would load into {report.warehouse}:")
+        width = max((len(f) for f, _, _ in report.listing), default=4)
+        for file, how, gives in report.listing:
+            print(f"  {file:<{width}}  {how}: {gives}")
+    listed = {f"{file}: {how} → {gives}" for file, how, gives in report.listing}
     for note in report.notes:
-        print(f"note: {note}")
-    print(f"Loaded into {report.warehouse} in {time.perf_counter() - started:.1f} s")
+        if not (report.dry_run and note in listed):
+            print(f"note: {note}")
+    if not report.dry_run:
+        print(f"Loaded into {report.warehouse} in {time.perf_counter() - started:.1f} s")
     _print_tables(report.tables)
     return 0
 

@@ -16,10 +16,11 @@ import duckdb
 import pandas as pd
 
 from pitwall import build, meta, readers
+from pitwall.adapters.base import Staged
 from pitwall.checks import check_columns, check_keys, check_references, check_stages, typed
 from pitwall.problems import LoadError, Problem
 from pitwall.readers import quote
-from pitwall.schema import FILE_SUFFIXES, REQUIRED_TABLES, SQL_TYPES, TABLES, Table
+from pitwall.schema import REVENUE_TABLES, SQL_TYPES, TABLES, Table
 from pitwall.warehouse import (
     WRITE_CONFIG,
     clean_leftovers,
@@ -37,46 +38,35 @@ class LoadReport:
     warehouse: Path
     tables: pd.DataFrame  # table, rows, first, last, source
     notes: list[str] = field(default_factory=list)
+    listing: list[tuple[str, str, str]] = field(default_factory=list)  # file, read as, gives
+    dry_run: bool = False
 
 
-def find_files(folder: Path) -> tuple[dict[str, Path], list[str], list[Problem]]:
-    """Map table name -> file in `folder`. Returns (files, notes, problems)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return {}, [], [Problem("unreadable", str(folder), "no such folder")]
-    files: dict[str, Path] = {}
-    notes, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        table = path.stem.strip().lower()
-        if path.suffix.lower() not in FILE_SUFFIXES:
-            notes.append(f"{path.name}: skipped (not .csv, .parquet or .xlsx)")
-        elif table not in TABLES:
-            notes.append(
-                f"{path.name}: skipped (no table called '{table}'; tables are {', '.join(TABLES)})"
-            )
-        elif table in files:
-            problems.append(
-                Problem(
-                    "duplicate_file", path.name, f"{files[table].name} already provides {table}"
-                )
-            )
-        else:
-            files[table] = path
-    if not files and not problems:
-        problems.append(
-            Problem("empty", str(folder), "no table files found (expected names like orders.csv)")
-        )
-    return files, notes, problems
+def load_folder(
+    folder: Path,
+    warehouse: Path,
+    progress: Progress = lambda _: None,
+    *,
+    mapping: Path | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
+    """Load every file of `folder`: contract files, exports an adapter knows, files the
+    mapping (`mapping`, else FOLDER/pitwall.toml) describes (pitwall/adapters)."""
+    from pitwall import adapters
 
-
-def load_folder(folder: Path, warehouse: Path, progress: Progress = lambda _: None) -> LoadReport:
-    files, notes, problems = find_files(folder)
-    if problems:
-        raise LoadError(problems)
-    report = load(files, warehouse, progress=progress)
-    report.notes[:0] = notes
+    found = adapters.plan(folder, mapping, *meta.user_data_at(Path(warehouse)))
+    if not found.sources:
+        raise LoadError(found.problems)
+    report = load(
+        found.sources,
+        warehouse,
+        progress=progress,
+        problems=found.problems,
+        currency=found.currency,
+        dry_run=dry_run,
+    )
+    report.notes[:0] = found.notes
+    report.listing = found.listing
     return report
 
 
@@ -87,34 +77,52 @@ def load(
     progress: Progress = lambda _: None,
     origin: str = "files",
     demo_info: dict | None = None,
+    problems: list[Problem] = (),
+    currency: str | None = None,
+    dry_run: bool = False,
 ) -> LoadReport:
-    """Replace the tables in `sources` (file paths or frames), keep the rest, rebuild."""
+    """Replace the tables in `sources` (file paths, frames or adapted exports), keep the
+    rest, rebuild. `problems` found before (by the adapters) refuse the load together with
+    the checks' own. A dry run does everything but the swap: the warehouse is untouched."""
     warehouse = Path(warehouse)
+    if dry_run:
+        return _load(sources, warehouse, progress, origin, demo_info, problems, currency, True)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with load_lock(warehouse):
-        return _load(sources, warehouse, progress, origin, demo_info)
+        return _load(sources, warehouse, progress, origin, demo_info, problems, currency, False)
 
 
-def _load(sources, warehouse: Path, progress: Progress, origin: str, demo_info) -> LoadReport:
-    clean_leftovers(warehouse)
-    tmp = temp_path_for(warehouse)
-    _remove(tmp)
-    con = duckdb.connect(str(tmp), config=WRITE_CONFIG)
+def _load(
+    sources, warehouse: Path, progress: Progress, origin, demo_info, found, currency, dry_run
+) -> LoadReport:
+    if dry_run:  # in memory: not a byte beside the warehouse changes
+        con = duckdb.connect(":memory:", config=WRITE_CONFIG)
+        tmp = None
+    else:
+        clean_leftovers(warehouse)
+        tmp = temp_path_for(warehouse)
+        _remove(tmp)
+        con = duckdb.connect(str(tmp), config=WRITE_CONFIG)
     try:
         kept = _attach_current(con, warehouse, origin, set(sources))
         notes, problems, files, row_maps = _stage_all(con, sources, progress)
         rels = {t: f"old.main.{t}" for t in kept} | {t: f"new_{t}" for t in sources}
         if not problems:
             problems = _check_tables(con, sources, rels, files, row_maps)
+        problems = _first_per_cell(list(found) + problems)
         if problems:
             raise LoadError(problems)
         progress("Writing tables")
         _write_tables(con, sources, kept)
         progress("Building derived tables")
         build.run(con)
-        info = meta.record_load(con, sources, files, origin, demo_info)
+        info = meta.record_load(con, sources, files, origin, demo_info, currency)
         if _attached(con):
             con.execute("DETACH old")
+        if dry_run:
+            con.close()
+            progress("Dry run: nothing was changed")
+            return LoadReport(warehouse, info, notes, dry_run=True)
         con.execute("CHECKPOINT")
         con.close()
         swap_in(tmp, warehouse)
@@ -123,8 +131,22 @@ def _load(sources, warehouse: Path, progress: Progress, origin: str, demo_info) 
     except BaseException:
         with contextlib.suppress(Exception):
             con.close()
-        _remove(tmp)
+        if tmp is not None:
+            _remove(tmp)
         raise
+
+
+def _first_per_cell(problems: list[Problem]) -> list[Problem]:
+    """One problem per cell: an adapter's (an ambiguous date) over the check's that follows
+    from it (not a date)."""
+    seen, out = set(), []
+    for p in problems:
+        cell = (p.file, p.row, p.column)
+        if p.row is not None and cell in seen:
+            continue
+        seen.add(cell)
+        out.append(p)
+    return out
 
 
 def _attach_current(con, warehouse: Path, origin: str, replacing: set[str]) -> list[str]:
@@ -154,7 +176,12 @@ def _stage_all(con, sources, progress):
     notes, problems, files, row_maps = [], [], {}, {}
     for i, (name, source) in enumerate(sorted(sources.items()), start=1):
         table = TABLES[name]
-        if isinstance(source, pd.DataFrame):
+        if isinstance(source, Staged):
+            files[name] = source.label
+            progress(f"[{i}/{len(sources)}] Staging {name} from {source.label}")
+            readers.stage_frame(con, table, source.frame)
+            found, row_maps[name] = [], source.row_map
+        elif isinstance(source, pd.DataFrame):
             files[name] = f"{name} (generated)"
             progress(f"[{i}/{len(sources)}] Staging {name} ({len(source):,} rows)")
             readers.stage_frame(con, table, source)
@@ -186,25 +213,26 @@ def _create_typed(con, table: Table) -> None:
 
 
 def _check_tables(con, sources, rels, files, row_maps) -> list[Problem]:
+    """Keys, references and stages; each table's problems in its file's own row numbers."""
+
+    def mapped(name, found):
+        return row_maps[name](found) if name in sources else found
+
     problems = []
     for name in sources:
-        problems += check_keys(con, TABLES[name], rels[name], files[name])
+        problems += mapped(name, check_keys(con, TABLES[name], rels[name], files[name]))
     for name in rels:
-        problems += check_references(con, TABLES[name], rels, files)
-    problems += check_stages(con, rels, files)
-    mapped = []
-    for name in sources:  # real row numbers, one pass over each file
-        mapped += row_maps[name]([p for p in problems if p.file == files[name]])
-    problems = mapped + [p for p in problems if p.file not in {files[n] for n in sources}]
-    for name in REQUIRED_TABLES:
-        if name not in rels:
-            problems.append(
-                Problem(
-                    "missing_orders",
-                    f"{name}.csv",
-                    f"{name} is required: add {name}.csv, .parquet or .xlsx",
-                )
+        problems += mapped(name, check_references(con, TABLES[name], rels, files))
+    problems += mapped("lead_stages", check_stages(con, rels, files))
+    if not any(name in rels for name in REVENUE_TABLES):
+        problems.append(
+            Problem(
+                "missing_orders",
+                "orders.csv",
+                "orders is required: add orders.csv, .parquet or .xlsx (or sales.csv: "
+                "revenue totals without customers)",
             )
+        )
     return problems
 
 

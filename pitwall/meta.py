@@ -49,8 +49,38 @@ def tables(con, schema: str = "w") -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {schema}.main.pitwall_tables ORDER BY table_name").df()
 
 
+def user_data_at(path) -> tuple[str | None, list[tuple[str, str | None]]]:
+    """What a load of exports needs from a warehouse of the user's files: its currency and
+    its campaigns (id, name). Nothing from the demo, which a load of files replaces."""
+    from pitwall.warehouse import open_readonly
+
+    if not path.exists():
+        return None, []
+    try:
+        con = open_readonly(path)
+    except Exception:  # an unreadable warehouse is the load's business, not this question's
+        return None, []
+    try:
+        found = info(con)
+        if found.get("origin") == DEMO:
+            return None, []
+        campaigns = (
+            con.execute("SELECT campaign_id, campaign_name FROM campaigns").fetchall()
+            if "campaigns" in loaded_tables(con)
+            else []
+        )
+        return found.get("currency"), campaigns
+    finally:
+        con.close()
+
+
 def record_load(
-    con, sources: dict, files: dict, origin: str, demo_info: dict | None
+    con,
+    sources: dict,
+    files: dict,
+    origin: str,
+    demo_info: dict | None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """Write pitwall_tables and pitwall_meta into the new warehouse (`con`)."""
     now = dt.datetime.now().replace(microsecond=0)
@@ -79,6 +109,9 @@ def record_load(
         )
     con.execute("CREATE TABLE pitwall_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     values = {"origin": origin, "loaded_at": now.isoformat(sep=" ")}
+    currency = currency or (info(con, "old").get("currency") if kept_from_old else None)
+    if currency:
+        values["currency"] = currency
     if demo_info:
         values["demo"] = json.dumps(demo_info)
     con.executemany("INSERT INTO pitwall_meta VALUES (?, ?)", list(values.items()))

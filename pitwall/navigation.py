@@ -69,6 +69,8 @@ def _channel_roi(
         "unattributed_before": call("unattributed", before, **chosen),
         "unattributed_reasons": call("unattributed_reasons", f, **chosen),
         "models": call("attribution_models", f, lookback_days=lookback_days),
+        "sales": call("sales_revenue", f),
+        "sales_before": call("sales_revenue", before),
     }
 
 

@@ -183,6 +183,18 @@ TABLES: dict[str, Table] = {
             description="Orders with the last-touch campaign credited for them.",
         ),
         Table(
+            "sales",
+            _cols(
+                ("date", "date", True),
+                ("revenue", "number", True),
+                ("channel", "text"),
+                ("region", "text"),
+            ),
+            sort_by="date",
+            description="Optional: revenue totals without customers (per day or week, from "
+            "finance or a till), where there are no orders.",
+        ),
+        Table(
             "touchpoints",
             _cols(
                 ("customer_id", "text", True),
@@ -196,5 +208,13 @@ TABLES: dict[str, Table] = {
     )
 }
 
-REQUIRED_TABLES = ("orders",)
+# Revenue comes from one of these, at least one required: orders (per customer), sales totals.
+REVENUE_TABLES = ("orders", "sales")
+# Columns that hold money, in the warehouse's one currency (a mapping's rate converts them).
+MONEY_COLUMNS = {
+    "spend": ("amount",),
+    "budgets": ("amount",),
+    "orders": ("revenue", "gross_margin"),
+    "sales": ("revenue",),
+}
 FILE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".xlsx": "excel", ".xlsm": "excel"}

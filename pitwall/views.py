@@ -114,7 +114,29 @@ def channel_roi(
             df[col] = df[col].fillna(0.0)
     elif by != "campaign":
         raise ValueError(f"by must be 'channel' or 'campaign', not {by!r}")
+    if not revenue_attributed(con):
+        # revenue known only as sales totals: no channel earned nothing, none is credited
+        df[["revenue", "gross_margin"]] = float("nan")
     return derive(df, ROI_RATIOS)
+
+
+def revenue_attributed(con) -> bool:
+    """False when revenue comes only from `sales` totals (no orders): then no campaign is
+    credited with revenue, and ROAS and ROI have nothing to say."""
+    row = queries.run(con, "channel_roi/sales", {"start": None, "end": None}).iloc[0]
+    return bool(row["orders"]) or not row["sales_rows"]
+
+
+def sales_revenue(con, f: Filters) -> dict:
+    """Channel ROI's note when revenue is only sales totals: whether it is attributed, and
+    the sales revenue in the period (all of it: totals carry no campaign)."""
+    row = queries.run(con, "channel_roi/sales", f.params()).iloc[0]
+    revenue = row["revenue"]
+    return {
+        "attributed": revenue_attributed(con),
+        "revenue": None if pd.isna(revenue) else float(revenue),
+        "rows": int(row["sales_rows"]),
+    }
 
 
 def roi_totals(roi: pd.DataFrame) -> dict:
