@@ -10,6 +10,7 @@ from pathlib import Path
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import FilterError, Filters, parse_date
+from pitwall.landing import DEFAULT_METHOD, METHODS
 from pitwall.problems import LoadError
 from pitwall.views import EXPORTS, MODES
 from pitwall.warehouse import default_path
@@ -94,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
         help=f"channel-roi: days of touchpoints before an order that count "
         f"(0 to {MAX_LOOKBACK}; default {DEFAULT_LOOKBACK})",
     )
+    period = e.add_mutually_exclusive_group()
+    period.add_argument("--month", help="targets: the month to land, YYYY-MM")
+    period.add_argument("--quarter", help="targets: the quarter to land, YYYY-Qn")
+    e.add_argument(
+        "--as-of", help="targets: the last day counted, ISO date (default: the data's last day)"
+    )
+    e.add_argument(
+        "--method", choices=METHODS, default=DEFAULT_METHOD, help="targets: the forecast"
+    )
     e.add_argument("--format", choices=("csv", "json"), default="csv")
     e.set_defaults(func=cmd_export)
 
@@ -175,6 +185,10 @@ def cmd_export(args) -> int:
         lookback_days=args.lookback_days,
         window_days=args.window_days,
         mode=args.mode,
+        month=args.month,
+        quarter=args.quarter,
+        as_of=parse_date(args.as_of, "--as-of"),
+        method=args.method,
     )
     if args.format == "json":
         sys.stdout.write(out.to_json(orient="records", indent=2, double_precision=10) + "\n")

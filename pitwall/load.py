@@ -16,7 +16,14 @@ import duckdb
 import pandas as pd
 
 from pitwall import build, meta, readers
-from pitwall.checks import check_columns, check_keys, check_references, check_stages, typed
+from pitwall.checks import (
+    check_columns,
+    check_keys,
+    check_references,
+    check_stages,
+    check_targets,
+    typed,
+)
 from pitwall.problems import LoadError, Problem
 from pitwall.readers import quote
 from pitwall.schema import FILE_SUFFIXES, REQUIRED_TABLES, SQL_TYPES, TABLES, Table
@@ -192,6 +199,7 @@ def _check_tables(con, sources, rels, files, row_maps) -> list[Problem]:
     for name in rels:
         problems += check_references(con, TABLES[name], rels, files)
     problems += check_stages(con, rels, files)
+    problems += check_targets(con, rels, files)
     mapped = []
     for name in sources:  # real row numbers, one pass over each file
         mapped += row_maps[name]([p for p in problems if p.file == files[name]])

@@ -28,8 +28,17 @@ class Metric:
     fmt: str  # money | count | ratio | percent | days
     formula: str
     description: str
-    higher_is_better: bool = True
+    # the good direction: "more" is better, "less" is better, or on "target" (both ways
+    # count against it); statuses, alerts, tiles, the report and the mail read it
+    direction: str = "more"
     compute: Callable[[pd.DataFrame], pd.Series] | None = None  # for derived metrics
+    # a ratio's base measures (numerator, denominator): a forecast projects them, then
+    # divides with `compute`
+    parts: tuple[str, str] | None = None
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "more"
 
 
 METRICS: dict[str, Metric] = {
@@ -41,7 +50,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "sum of spend.amount",
             "Actual cost booked in the date range.",
-            higher_is_better=False,
+            direction="target",
         ),
         Metric(
             "budget",
@@ -74,6 +83,7 @@ METRICS: dict[str, Metric] = {
             "The share of the period's spend that went online (both kinds count, whatever "
             "the kind filter).",
             compute=lambda d: ratio(d["online_spend"], d["all_spend"]),
+            parts=("online_spend", "all_spend"),
         ),
         Metric(
             "revenue",
@@ -90,6 +100,7 @@ METRICS: dict[str, Metric] = {
             "revenue / spend",
             "Return on ad spend: revenue per euro spent.",
             compute=lambda d: ratio(d["revenue"], d["spend"]),
+            parts=("revenue", "spend"),
         ),
         Metric(
             "roi",
@@ -127,8 +138,9 @@ METRICS: dict[str, Metric] = {
             "money",
             "spend / leads",
             "What one lead cost.",
-            higher_is_better=False,
+            direction="less",
             compute=lambda d: ratio(d["spend"], d["leads"]),
+            parts=("spend", "leads"),
         ),
         Metric(
             "new_customers",
@@ -143,8 +155,9 @@ METRICS: dict[str, Metric] = {
             "money",
             "spend / new_customers",
             "Customer acquisition cost: spend per new customer.",
-            higher_is_better=False,
+            direction="less",
             compute=lambda d: ratio(d["spend"], d["new_customers"]),
+            parts=("spend", "new_customers"),
         ),
         Metric(
             "deals_won",
@@ -180,7 +193,7 @@ METRICS: dict[str, Metric] = {
             "count",
             "leads(stage) - leads(next stage)",
             "Leads whose furthest stage is this one (0 at the last stage).",
-            higher_is_better=False,
+            direction="less",
         ),
         Metric(
             "skipped",
@@ -195,7 +208,7 @@ METRICS: dict[str, Metric] = {
             "days",
             "median of days from entering the stage to entering the next stage reached",
             "Over leads that entered the stage and later entered another.",
-            higher_is_better=False,
+            direction="less",
         ),
         Metric(
             "cohort_size",
@@ -256,7 +269,7 @@ METRICS: dict[str, Metric] = {
             "first month k with cumulative margin per customer >= CAC",
             "Months until the customers' gross margin (revenue when no margin is loaded) "
             "per customer repays the CAC; empty if it has not yet.",
-            higher_is_better=False,
+            direction="less",
         ),
         Metric(
             "mature_customers",
@@ -274,6 +287,21 @@ METRICS: dict[str, Metric] = {
         ),
     )
 }
+
+
+# The metrics a target can be set for (targets.metric), in the order the review lists them.
+TARGET_METRICS = (
+    "spend",
+    "revenue",
+    "leads",
+    "deals_won",
+    "new_customers",
+    "cac",
+    "cpl",
+    "roas",
+    "online_share",
+)
+DIRECTIONS = {"more": "more is better", "less": "less is better", "target": "on target"}
 
 
 def derive(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from pitwall import attribution, economics, queries, weeks
+from pitwall import attribution, economics, landing, queries, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import Filters
 from pitwall.metrics import add_totals, derive, derive_funnel, ratio
@@ -79,6 +79,9 @@ EXPORTS: dict[str, Export] = {
             "payback_months",
             "mature_customers",
         ),
+    ),
+    "targets": Export(
+        "landing_forecast", landing.COLUMNS, ("month", "quarter", "as_of", "method")
     ),
 }
 VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
@@ -205,6 +208,18 @@ def what_if_summary(gained: pd.DataFrame) -> dict:
         "revenue_gained": gained["revenue_gained"].sum(min_count=1) if len(gained) else None,
         "extra_customers": gained["extra_customers"].sum() if len(gained) else 0.0,
     }
+
+
+def landing_forecast(
+    con,
+    f: Filters,
+    month: str | None = None,
+    quarter: str | None = None,
+    as_of=None,
+    method: str = landing.DEFAULT_METHOD,
+) -> pd.DataFrame:
+    """Every target of the month (or quarter) projected to its end (pitwall/landing.py)."""
+    return landing.landing(con, f, month=month, quarter=quarter, as_of=as_of, method=method)
 
 
 def export(con, name: str, f: Filters, **options) -> pd.DataFrame:
