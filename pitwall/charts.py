@@ -48,8 +48,78 @@ def kind_color(title: str = "Kind") -> alt.Color:
     return alt.Color("kind:N", scale=KIND_SCALE, title=title)
 
 
-def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
-    """Stacked online/offline spend per month, online share and its target on a second axis."""
+EVENT_COLOR = "#7a5195"
+
+
+def numbered(events: pd.DataFrame) -> pd.DataFrame:
+    """Events numbered in date order (1, 2, ...), as the charts mark them and lists name
+    them, with the day after each one's end (a band's right edge)."""
+    if events is None or events.empty:
+        return pd.DataFrame(columns=["n", "date", "end_date", "label", "until", "tag", "when"])
+    out = events.sort_values(["date", "label"], kind="stable").reset_index(drop=True)
+    out = out.assign(n=range(1, len(out) + 1))
+    out["until"] = pd.to_datetime(out["end_date"]) + pd.Timedelta(days=1)
+    out["tag"] = out["n"].astype(str) + " " + out["label"]
+    out["when"] = [
+        f"{a:%d %b %Y}" if a == b else f"{a:%d %b} – {b:%d %b %Y}"
+        for a, b in zip(out["date"], out["end_date"], strict=True)
+    ]
+    return out
+
+
+def event_marks(events: pd.DataFrame, monthly: bool = False, labels: bool = True) -> list:
+    """Layers marking events on a time axis: a rule at a one-day event's date, a band over
+    a longer one, each with its number (and label, when `labels`) at the top. `monthly`: the
+    axis is months (yearmonth, ordinal), so an event marks its month."""
+    ev = numbered(events)
+    if ev.empty:
+        return []
+    tips = [
+        alt.Tooltip("tag:N", title="Event"),
+        alt.Tooltip("when:N", title="When"),
+    ]
+    if monthly:
+        x = alt.X("yearmonth(date):O", title="Month")
+        rules = alt.Chart(_data(ev)).mark_rule(color=EVENT_COLOR, strokeDash=[4, 3]).encode(
+            x=x, tooltip=tips
+        )
+        text = alt.Chart(_data(ev)).mark_text(
+            align="left", baseline="top", dx=3, dy=2, fontSize=10, color=EVENT_COLOR
+        ).encode(x=x, y=alt.value(0), text="tag:N" if labels else "n:N", tooltip=tips)
+        return [rules, text]
+    one_day = ev[ev["date"] == ev["end_date"]]
+    longer = ev[ev["date"] != ev["end_date"]]
+    out = []
+    if len(longer):
+        out.append(
+            alt.Chart(_data(longer))
+            .mark_rect(color=EVENT_COLOR, opacity=0.12)
+            .encode(x=alt.X("date:T", title=None), x2="until:T", tooltip=tips)
+        )
+    if len(one_day):
+        out.append(
+            alt.Chart(_data(one_day))
+            .mark_rule(color=EVENT_COLOR, strokeDash=[4, 3])
+            .encode(x=alt.X("date:T", title=None), tooltip=tips)
+        )
+    out.append(
+        alt.Chart(_data(ev))
+        .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color=EVENT_COLOR)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.value(0),
+            text="tag:N" if labels else "n:N",
+            tooltip=tips,
+        )
+    )
+    return out
+
+
+def monthly_spend(
+    df: pd.DataFrame, targets: pd.DataFrame, events: pd.DataFrame | None = None
+) -> alt.LayerChart:
+    """Stacked online/offline spend per month, online share and its target on a second axis;
+    events marked on their months."""
     bars = (
         alt.Chart(_data(df))
         .mark_bar()
@@ -93,7 +163,11 @@ def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
                 tooltip=[alt.Tooltip("online_share:Q", format=".0%", title="Target")],
             )
         )
-    return alt.layer(bars, alt.layer(*layers)).resolve_scale(y="independent").properties(height=320)
+    chart = alt.layer(bars, alt.layer(*layers)).resolve_scale(y="independent")
+    marks = event_marks(events, monthly=True)
+    if marks:
+        chart = alt.layer(chart, *marks)
+    return chart.properties(height=320)
 
 
 def budget_vs_actual(df: pd.DataFrame) -> alt.Chart:
@@ -423,8 +497,15 @@ def period_bars(df: pd.DataFrame, y: str, title: str, fmt: str) -> alt.Chart:
 D3_FORMATS = {"money": "money", "percent": ".0%", "ratio": ".1f", "count": ",.0f", "days": ".1f"}
 
 
-def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) -> alt.ConcatChart:
-    """Small multiples, one per metric (name, label, fmt), the reviewed week marked."""
+def weekly_trends(
+    df: pd.DataFrame,
+    metrics: list,
+    week: str,
+    columns: int = 3,
+    events: pd.DataFrame | None = None,
+) -> alt.ConcatChart:
+    """Small multiples, one per metric (name, label, fmt), the reviewed week marked, events
+    marked by their number (numbered() gives the list to print beside the chart)."""
     # The panels share one dataset given to the concat: data per panel makes Altair compare
     # the panels' data by their repr, which cost most of the page's rerun.
     base = alt.Chart().encode(
@@ -451,5 +532,9 @@ def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) 
                 alt.Tooltip(f"{name}:Q", title=label, format=tip_format(D3_FORMATS[fmt])),
             ],
         )
-        panels.append(alt.layer(mark, line).properties(title=label, width=200, height=110))
+        panels.append(
+            alt.layer(mark, *event_marks(events, labels=False), line).properties(
+                title=label, width=200, height=110
+            )
+        )
     return alt.concat(*panels, columns=columns, data=_data(df))

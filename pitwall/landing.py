@@ -69,7 +69,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.start:%B %Y}" if len(self.months) == 1 else self.name.replace("-", " ")
+        if len(self.months) == 1:
+            return f"{self.start:%B %Y}"
+        return f"{self.name[-2:]} {self.start.year}"
 
 
 def _month_start(year: int, month: int) -> dt.date:
@@ -386,3 +388,31 @@ def sentence(row) -> str:
         f"{formatting.fmt(row['fmt'], row['target'])})."
     )
 
+
+
+MIN_DAYS = 7  # earlier in a month, a run rate says little: judge the month just ended
+
+
+def week_as_of(monday: dt.date) -> dt.date:
+    """The day a week's review projects from: its Sunday, or when that is before the
+    MIN_DAYS-th of its month, the last day of the month before."""
+    sunday = monday + dt.timedelta(days=6)
+    return sunday if sunday.day >= MIN_DAYS else sunday.replace(day=1) - dt.timedelta(days=1)
+
+
+def for_week(con, monday: dt.date, f: Filters, method: str = DEFAULT_METHOD) -> pd.DataFrame:
+    """The weekly review's "Will we land?": the month's targets, then the quarter's."""
+    as_of = week_as_of(monday)
+    parts = [
+        landing(con, f, period=p, as_of=as_of, method=method)
+        for p in (month(as_of), quarter(as_of))
+    ]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else parts_empty()
+
+
+def parts_empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[*COLUMNS, "label", "fmt", "direction", "method", "source", "as_of",
+                 "elapsed_days", "days"]
+    )

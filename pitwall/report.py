@@ -16,7 +16,7 @@ import jinja2
 import vl_convert
 from markupsafe import Markup, escape
 
-from pitwall import charts, formatting, meta, views, weekly, weeks
+from pitwall import charts, formatting, landing, meta, views, weekly, weeks
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS
 
@@ -70,7 +70,54 @@ def tiles(review: weekly.Review) -> list[TileView]:
 
 def trends_chart(review: weekly.Review) -> alt.ConcatChart:
     shown = [(n, METRICS[n].label, METRICS[n].fmt) for n in weekly.TREND]
-    return charts.weekly_trends(review.weeks, shown, review.name)
+    return charts.weekly_trends(review.weeks, shown, review.name, events=review.events)
+
+
+@dataclass
+class LandingRow:
+    label: str  # the metric, and its channel or kind
+    period: str
+    target: str
+    actual: str
+    projected: str
+    vs_target: str
+    status: str  # on_track | at_risk | off_track | "" (no status)
+    status_label: str
+    note: str  # "budget" when spend is judged against its budget
+
+
+def landing_rows(forecast) -> list[LandingRow]:
+    """The "Will we land?" rows, formatted as the page, the PDF and the mail show them."""
+    out = []
+    for _, r in forecast.iterrows():
+        scope = landing.scope_label(r["channel"], r["kind"])
+        out.append(
+            LandingRow(
+                label=r["label"] + ("" if scope == "all" else f" · {scope}"),
+                period=landing.parse_period(r["period"]).label,
+                target=formatting.fmt(r["fmt"], r["target"]),
+                actual=formatting.fmt(r["fmt"], r["actual"]),
+                projected=formatting.fmt(r["fmt"], r["projected"]),
+                vs_target=formatting.percent(r["projected_vs_target"], 0),
+                status=r["status"] or "",
+                status_label=landing.STATUS_LABELS.get(r["status"], "–"),
+                note="budget" if r["source"] == "budget" else "",
+            )
+        )
+    return out
+
+
+def event_rows(events) -> list[dict]:
+    return [
+        {"n": int(e.n), "label": e.label, "when": e.when, "scope": _event_scope(e)}
+        for e in events.itertuples()
+    ]
+
+
+def _event_scope(e) -> str:
+    if isinstance(e.channel, str):
+        return e.channel
+    return e.kind if isinstance(e.kind, str) else "all"
 
 
 def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevelMixin]]:
@@ -85,7 +132,7 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
             (
                 "Spend balance",
                 f"Spend by month, online and offline, with the online-share target. {span}.",
-                charts.monthly_spend(monthly, views.targets(con, f)),
+                charts.monthly_spend(monthly, views.targets(con, f), views.events(con, f)),
             )
         )
     roi = views.channel_roi(con, f)
@@ -162,12 +209,22 @@ def render(con, review: weekly.Review, base_url: str | None = None) -> str:
             for h in review.highlights
         ],
         trends=svg(trends_chart(review)) if review.has_data else None,
+        landing=landing_rows(review.landing),
+        as_of=_as_of(review),
+        week_events=event_rows(review.week_events),
+        chart_events=event_rows(charts.numbered(review.events)),
+        alerts=list(review.alerts["message"]),
         pages=[(title, caption, svg(c)) for title, caption, c in page_charts(con, review)],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         definitions=[
             (METRICS[n].label, METRICS[n].formula) for n in weekly.TILES if n in METRICS
         ],
     )
+
+
+def _as_of(review: weekly.Review) -> str:
+    day = landing.week_as_of(review.monday)
+    return f"{day:%d %B %Y}"
 
 
 def pdf(html_text: str) -> bytes:

@@ -6,6 +6,7 @@ the export keeps only the contract's. Pages only lay out what these return.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -354,6 +355,47 @@ def weekly(con, f: Filters) -> pd.DataFrame:
     df = df.set_index("week").reindex(every, fill_value=0).reset_index()
     df[WEEK_MEASURES] = df[WEEK_MEASURES].astype("float64")
     return derive(df, WEEK_RATIOS)
+
+
+EVENT_LAUNCHES = 3  # campaign launches marked on a chart: those with the most spend
+BEFORE_AFTER_DAYS = 28
+BEFORE_AFTER = ["spend", "revenue", "roas", "leads", "cpl", "new_customers", "cac"]
+
+
+def events(con, f: Filters, launches: int = EVENT_LAUNCHES) -> pd.DataFrame:
+    """What happened in f.start..f.end, picked like the chart's data: the events table, and
+    the launches of the `launches` campaigns with the most spend in the range."""
+    df = queries.run(con, "common/events", f.params() | {"launches": launches})
+    for col in ("date", "end_date"):
+        df[col] = pd.to_datetime(df[col])
+    return df
+
+
+def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.DataFrame:
+    """The `days` days before `day` against the `days` days from `day` on (day included),
+    for BEFORE_AFTER, with the filters' channel, kind, segment and region: one row per
+    metric with before, after and the change (points for a percentage)."""
+    day = pd.Timestamp(day).date()
+    start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days - 1)
+    daily = queries.run(
+        con,
+        "targets/daily",
+        replace(f, start=start, end=end, kind=None).params()
+        | {"lookback_days": DEFAULT_LOOKBACK},
+    )
+    if f.kind is not None:
+        daily = daily[daily["kind"] == f.kind]
+    daily["after"] = pd.to_datetime(daily["day"]).dt.date >= day
+    measures = ["spend", "revenue", "leads", "new_customers"]
+    sums = daily.groupby("after")[measures].sum().reindex([False, True], fill_value=0)
+    both = derive(sums.astype("float64"), ["roas", "cpl", "cac"])
+    out = pd.DataFrame(
+        {"metric": BEFORE_AFTER, "before": both.loc[False, BEFORE_AFTER].to_numpy(),
+         "after": both.loc[True, BEFORE_AFTER].to_numpy()}
+    )
+    out["change"] = ratio(out["after"] - out["before"], out["before"])
+    out["before_start"], out["after_end"] = start, end
+    return out
 
 
 def data_span(con) -> tuple:
