@@ -162,8 +162,9 @@ def _band(con, rule: Rule, monday: dt.date, f: Filters) -> list[dict]:
                     "observed": observed,
                     "expected": median,
                     "message": (
-                        f"{m.label}{where} was {formatting.fmt(m.fmt, observed)} in "
-                        f"{weeks.name(monday)}, {'above' if up else 'below'} its usual range "
+                        f"{m.label}{where} in {weeks.name(monday)}: "
+                        f"{formatting.fmt(m.fmt, observed)}, {'above' if up else 'below'} the "
+                        f"usual range "
                         f"{formatting.fmt(m.fmt, max(low, 0))}–{formatting.fmt(m.fmt, high)} "
                         f"(median of the {rule.weeks} weeks before ± {rule.k:g}·MAD)."
                     ),
@@ -243,5 +244,8 @@ def find(
             found += _band(con, rule, monday, f)
         else:
             found += _funnel(con, rule, monday, f)
-    return pd.DataFrame(found, columns=list(COLUMNS))
+    out = pd.DataFrame(found, columns=list(COLUMNS))
+    for col in ("observed", "expected"):
+        out[col] = out[col].astype("float64").round(6)
+    return out
 
