@@ -30,7 +30,10 @@ if ui.page_header(
     roi, campaigns, loose = q["roi"], q["campaigns"], q["unattributed"]
     now_t, before_t = views.roi_totals(roi), views.roi_totals(q["before"])
     ui.kpi_tiles(
-        [ui.Tile(m, now_t[m], before_t[m]) for m in ("spend", "revenue", "roas", "cpl", "cac")]
+        [
+            ui.Tile(m, now_t[m], before_t[m], goal=q["target_notes"].get(m))
+            for m in ("spend", "revenue", "roas", "cpl", "cac")
+        ]
     )
     if loose["orders"]:
         st.caption(

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from pitwall import controls, report, weekly, weeks
+from pitwall import charts, controls, landing, report, views, weekly, weeks
 from pitwall import dashboard as ui
 
 
@@ -69,6 +69,23 @@ if ui.page_header("Weekly review"):
         average="4-week average",
     )
 
+    st.subheader("Will we land?")
+    if len(review.landing):
+        st.caption(
+            f"Each target projected to its period's end from the actual through "
+            f"{landing.week_as_of(monday):%d %B %Y}, at its daily run rate. On track: within "
+            f"{landing.ON_TRACK:.0%} of the target on the metric's wrong side; at risk: within "
+            f"{landing.AT_RISK:.0%}; off track: further. Spend without a target is judged "
+            "against its budget."
+        )
+        st.dataframe(views.landing_table(review.landing), hide_index=True, width="stretch")
+    else:
+        st.info("No targets or budgets for this selection this month: load targets.csv.")
+
+    if len(review.alerts):
+        st.subheader("Alerts")
+        st.markdown("\n".join(f"- :material/warning: {m}" for m in review.alerts["message"]))
+
     st.subheader("What changed")
     if review.highlights:
         # Plain links, not st.page_link: a link must open the page as its URL says, and
@@ -85,9 +102,34 @@ if ui.page_header("Weekly review"):
             "kept to its targets and budgets, and conversion and retention held."
         )
 
+    st.subheader("What happened this week")
+    happened = review.week_events
+    if len(happened):
+        st.markdown(
+            "\n".join(f"- **{e.n}** {e.label} · {e.when}" for e in happened.itertuples())
+        )
+        left, right = st.columns([1, 2])
+        chosen = left.selectbox(
+            "Before and after", list(happened["tag"]), help="The 28 days before the event's "
+            "first day against the 28 days from it, with this review's filters.",
+        )
+        day = happened.loc[happened["tag"] == chosen, "date"].iloc[0].date()
+        card = ui.view("before_after", review.filters, day)
+        right.dataframe(
+            views.before_after_table(card), hide_index=True, width="stretch"
+        )
+    else:
+        st.caption("No events or campaign launches this week (events.csv lists them).")
+
     if review.has_data:
         st.subheader("Thirteen weeks")
         st.altair_chart(report.trends_chart(review), width="content")
+        numbered = charts.numbered(review.events)
+        if len(numbered):
+            st.caption(
+                "Marked: " + "; ".join(f"**{e.n}** {e.label} ({e.when})"
+                                       for e in numbered.itertuples())
+            )
     ui.definitions(
         "Weeks run Monday to Sunday (ISO). Revenue is credited by last touch; deals won are "
         "leads entering the last funnel stage; active customers ordered in the week. "

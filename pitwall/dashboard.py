@@ -204,6 +204,7 @@ class Tile:
     label: str | None = None
     help: str | None = None
     average: object = None  # a second comparison, shown beside the first
+    goal: str | None = None  # the month's target and landing projection, under the value
 
 
 def kpi_tiles(
@@ -228,6 +229,8 @@ def kpi_tiles(
         )
         if average:
             box.caption(f"{formatting.change(m.fmt, t.now, t.average) or '–'} vs {average}")
+        if t.goal:
+            box.caption(f":material/flag: {t.goal}")
 
 
 def table(

@@ -43,6 +43,8 @@ def _spend_balance(f: Filters) -> dict[str, Call]:
         "totals": call("spend_totals", f),
         "totals_before": call("spend_totals", f.previous()),
         "pacing": call("pacing", f, f.end),
+        "target_notes": call("target_notes", f),
+        "events": call("events", f),
     }
 
 
@@ -56,6 +58,7 @@ def _channel_roi(
         "campaigns": call("channel_roi", f, by="campaign", **chosen),
         "unattributed": call("unattributed", f, **chosen),
         "models": call("attribution_models", f, lookback_days=lookback_days),
+        "target_notes": call("target_notes", f),
     }
 
 

@@ -223,6 +223,49 @@ def landing_forecast(
     return landing.landing(con, f, month=month, quarter=quarter, as_of=as_of, method=method)
 
 
+def target_notes(con, f: Filters) -> dict[str, str]:
+    """For the KPI tiles: each targeted metric's month target and landing projection, as a
+    line under the value ("Feb target €500 · landing €560, 112 %, at risk"). The month is
+    that of the period's last day (or the data's, if earlier), projected as of that day."""
+    from pitwall import formatting
+
+    last = landing.default_as_of(con)
+    if last is None:
+        return {}
+    day = min(f.end, last) if f.end else last
+    df = landing.landing(con, f, period=landing.month(day), as_of=day)
+    notes = {}
+    for _, r in df.iterrows():
+        if r["metric"] in notes:
+            continue  # the first (widest) scope the filters show
+        what = "budget" if r["source"] == "budget" else "target"
+        status = landing.STATUS_LABELS.get(r["status"], "").lower()
+        notes[r["metric"]] = (
+            f"{day:%b} {what} {formatting.fmt(r['fmt'], r['target'])} · landing "
+            f"{formatting.fmt(r['fmt'], r['projected'])}"
+            + (f" ({formatting.percent(r['projected_vs_target'], 0)}, {status})" if status else "")
+        )
+    return notes
+
+
+def landing_table(forecast: pd.DataFrame) -> pd.DataFrame:
+    """The "Will we land?" rows as the page shows them (report.landing_rows, formatted)."""
+    from pitwall import report
+
+    rows = report.landing_rows(forecast)
+    return pd.DataFrame(
+        {
+            "Target": [r.label + (" (budget)" if r.note else "") for r in rows],
+            "Period": [r.period for r in rows],
+            "Actual so far": [r.actual for r in rows],
+            "Projected": [r.projected for r in rows],
+            "Target value": [r.target for r in rows],
+            "Projected vs target": [r.vs_target for r in rows],
+            "Status": [r.status_label for r in rows],
+        }
+    )
+
+
 def export(con, name: str, f: Filters, **options) -> pd.DataFrame:
     """The export `name` (EXPORTS) with the filters and the options that view takes."""
     e = EXPORTS[name]
@@ -374,8 +417,13 @@ def events(con, f: Filters, launches: int = EVENT_LAUNCHES) -> pd.DataFrame:
 def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.DataFrame:
     """The `days` days before `day` against the `days` days from `day` on (day included),
     for BEFORE_AFTER, with the filters' channel, kind, segment and region: one row per
-    metric with before, after and the change (points for a percentage)."""
+    metric with before, after and the change (points for a percentage). When the data ends
+    sooner, both windows shrink to the days after `day` that the data covers (column
+    `days`), so the two sides always compare equal lengths."""
     day = pd.Timestamp(day).date()
+    _, last = data_span(con)
+    if last is not None:
+        days = max(0, min(days, (last - day).days + 1))
     start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days - 1)
     daily = queries.run(
         con,
@@ -394,8 +442,33 @@ def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.Data
          "after": both.loc[True, BEFORE_AFTER].to_numpy()}
     )
     out["change"] = ratio(out["after"] - out["before"], out["before"])
-    out["before_start"], out["after_end"] = start, end
+    out["before_start"], out["after_end"], out["days"] = start, end, days
     return out
+
+
+def before_after_table(card: pd.DataFrame) -> pd.DataFrame:
+    """The before/after card as the page shows it: formatted, changes as text."""
+    from pitwall import formatting
+    from pitwall.metrics import METRICS
+
+    n = int(card["days"].iloc[0]) if len(card) else BEFORE_AFTER_DAYS
+    return pd.DataFrame(
+        {
+            "Metric": [METRICS[m].label for m in card["metric"]],
+            f"{n} days before": [
+                formatting.fmt(METRICS[m].fmt, v) for m, v in zip(card["metric"], card["before"],
+                                                                  strict=True)
+            ],
+            f"{n} days from": [
+                formatting.fmt(METRICS[m].fmt, v) for m, v in zip(card["metric"], card["after"],
+                                                                  strict=True)
+            ],
+            "Change": [
+                formatting.change(METRICS[m].fmt, a, b) or "–"
+                for m, a, b in zip(card["metric"], card["after"], card["before"], strict=True)
+            ],
+        }
+    )
 
 
 def data_span(con) -> tuple:

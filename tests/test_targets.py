@@ -276,9 +276,11 @@ def test_pdf_names_the_weeks_events_and_landing(con, tmp_path):
 
 
 def test_before_after_card_by_hand(con):
-    # the price change of 2025-01-15: before = 18 Dec 2024..14 Jan 2025, after = 15 Jan..
-    # 11 Feb 2025 (the data ends 10 Feb)
+    # the price change of 2025-01-15: the data ends 10 Feb, so both sides are 27 days:
+    # before = 19 Dec 2024..14 Jan 2025, after = 15 Jan..10 Feb 2025
     card = views.before_after(con, Filters(), D(2025, 1, 15)).set_index("metric")
+    assert card["days"].iloc[0] == 27
+    assert card["before_start"].iloc[0] == D(2024, 12, 19)
     # spend before: search 10 x 14 (1..14 Jan) + print 100 (6 Jan) = 240; after: search
     # 10 x 27 (15 Jan..10 Feb) + print 100 x 2 (20 Jan, 3 Feb) = 470
     assert card.loc["spend", ["before", "after"]].tolist() == [240, 470]
