@@ -42,6 +42,12 @@ if ui.page_header(
         st.altair_chart(charts.monthly_spend(monthly, targets, q["events"]), width="stretch")
         if not len(targets):
             st.caption("No online-share target loaded (`targets.csv`), so no target line.")
+        marked = charts.numbered(q["events"])
+        if len(marked):
+            st.caption(
+                "Marked: "
+                + "; ".join(f"**{e.n}** {e.label} ({e.when})" for e in marked.itertuples())
+            )
 
         left, right = st.columns(2)
         with left:

@@ -82,9 +82,9 @@ if ui.page_header("Weekly review"):
     else:
         st.info("No targets or budgets for this selection this month: load targets.csv.")
 
-    if len(review.alerts):
+    if review.news:
         st.subheader("Alerts")
-        st.markdown("\n".join(f"- :material/warning: {m}" for m in review.alerts["message"]))
+        st.markdown("\n".join(f"- :material/warning: {m}" for m in review.news))
 
     st.subheader("What changed")
     if review.highlights:

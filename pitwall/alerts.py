@@ -231,7 +231,8 @@ def find(
     rules: list[Rule] | None = None,
     forecast: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The alerts that fire for the week of `monday` (COLUMNS), in rule order."""
+    """The alerts that fire for the week of `monday` (COLUMNS, then the rule's kind), in
+    rule order."""
     f = f or Filters()
     rules = rules if rules is not None else load(None)
     found: list[dict] = []
@@ -239,12 +240,13 @@ def find(
         if rule.kind == "target":
             if forecast is None:
                 forecast = landing.for_week(con, monday, f)
-            found += _target(rule, forecast)
+            fired = _target(rule, forecast)
         elif rule.kind == "band":
-            found += _band(con, rule, monday, f)
+            fired = _band(con, rule, monday, f)
         else:
-            found += _funnel(con, rule, monday, f)
-    out = pd.DataFrame(found, columns=list(COLUMNS))
+            fired = _funnel(con, rule, monday, f)
+        found += [a | {"kind": rule.kind} for a in fired]
+    out = pd.DataFrame(found, columns=[*COLUMNS, "kind"])
     for col in ("observed", "expected"):
         out[col] = out[col].astype("float64").round(6)
     return out

@@ -79,13 +79,24 @@ def event_marks(events: pd.DataFrame, monthly: bool = False, labels: bool = True
         alt.Tooltip("when:N", title="When"),
     ]
     if monthly:
-        x = alt.X("yearmonth(date):O", title="Month")
-        rules = alt.Chart(_data(ev)).mark_rule(color=EVENT_COLOR, strokeDash=[4, 3]).encode(
-            x=x, tooltip=tips
+        # one rule per month, its events' numbers at the top (several fall in one month);
+        # the names are in the list under the chart and in the tooltip
+        by_month = (
+            ev.assign(month=ev["date"].dt.to_period("M").dt.to_timestamp())
+            .groupby("month", as_index=False)
+            .agg(
+                numbers=("n", lambda v: " ".join(str(i) for i in v)),
+                names=("tag", lambda v: "; ".join(v)),
+            )
         )
-        text = alt.Chart(_data(ev)).mark_text(
+        x = alt.X("yearmonth(month):O", title="Month")
+        month_tips = [alt.Tooltip("names:N", title="Events")]
+        rules = alt.Chart(_data(by_month)).mark_rule(
+            color=EVENT_COLOR, strokeDash=[4, 3]
+        ).encode(x=x, tooltip=month_tips)
+        text = alt.Chart(_data(by_month)).mark_text(
             align="left", baseline="top", dx=3, dy=2, fontSize=10, color=EVENT_COLOR
-        ).encode(x=x, y=alt.value(0), text="tag:N" if labels else "n:N", tooltip=tips)
+        ).encode(x=x, y=alt.value(0), text="numbers:N", tooltip=month_tips)
         return [rules, text]
     one_day = ev[ev["date"] == ev["end_date"]]
     longer = ev[ev["date"] != ev["end_date"]]

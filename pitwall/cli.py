@@ -247,7 +247,7 @@ def cmd_alerts(args) -> int:
     rules = alerts.load(args.rules)  # a bad rules file is bad input, before any query
     con = _open(args)
     out = alerts.find(con, _week(args, con), _filters(args), rules)
-    _write(out, args.format)
+    _write(out[list(alerts.COLUMNS)], args.format)
     return 0  # alerts are data, not errors
 
 

@@ -66,6 +66,7 @@ def _funnel(f: Filters, window_days=None, breakdown=None) -> dict[str, Call]:
     out = {
         "stages": call("funnel", f, window_days=window_days),
         "before": call("funnel", f.previous(), window_days=window_days),
+        "target_notes": call("target_notes", f),
     }
     if breakdown:
         out["split"] = call("funnel", f, window_days=window_days, breakdown=breakdown)

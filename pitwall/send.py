@@ -125,7 +125,7 @@ def mail_html(con, review: weekly.Review, base_url: str | None) -> str:
              "page": h.page_title}
             for h in review.highlights
         ],
-        alerts=list(review.alerts["message"]),
+        alerts=review.news,
         events=report.event_rows(review.week_events),
         link=f"{base_url.rstrip('/')}/weekly?week={review.name}" if base_url else None,
     )
@@ -142,7 +142,7 @@ def webhook_text(review: weekly.Review, base_url: str | None) -> str:
         lines.append(f"Targets: {', '.join(parts)}.")
     for h in review.highlights[:3]:
         lines.append("• " + h.text.replace("**", "*"))
-    for a in list(review.alerts["message"])[:3]:
+    for a in review.news[:3]:
         lines.append("⚠ " + a)
     now = review.now
     lines.append(

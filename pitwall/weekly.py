@@ -45,6 +45,14 @@ class Review:
     alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
+    def news(self) -> list[str]:
+        """The alerts the review lists: those of target rules are the "Will we land?"
+        table's off-track rows already."""
+        if self.alerts.empty:
+            return []
+        return list(self.alerts.loc[self.alerts["kind"] != "target", "message"])
+
+    @property
     def week_events(self) -> pd.DataFrame:
         """The events that overlap the reviewed week, numbered as the charts mark them."""
         from pitwall.charts import numbered
