@@ -70,7 +70,7 @@ class Period:
     @property
     def label(self) -> str:
         if len(self.months) == 1:
-            return f"{self.start:%B %Y}"
+            return f"{self.start:%b %Y}"
         return f"{self.name[-2:]} {self.start.year}"
 
 

@@ -12,6 +12,7 @@ exits non-zero.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import smtplib
@@ -19,6 +20,7 @@ import ssl
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,6 +104,13 @@ def subject(monday: dt.date) -> str:
 def scope_key(monday: dt.date, f: Filters) -> str:
     picks = {d.name: _plain(getattr(f, d.param)) for d in DIMENSIONS}
     return weeks.name(monday) + " " + json.dumps(picks, sort_keys=True)
+
+
+def _hook(url: str) -> str:
+    """A webhook as records and messages name it: its host and a digest, since a webhook's
+    address is its secret (Slack's carry the token in the path)."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…#{hashlib.sha256(url.encode()).hexdigest()[:12]}"
 
 
 def _plain(value):
@@ -288,8 +297,10 @@ def send(
     scope = scope_key(monday, f)
     out = Outcome()
     due_to = [a for a in to if force or not ledger.has(f"{scope} mail {a}")]
-    due_hooks = [u for u in webhooks if force or not ledger.has(f"{scope} webhook {u}")]
-    out.skipped = [a for a in to if a not in due_to] + [u for u in webhooks if u not in due_hooks]
+    due_hooks = [u for u in webhooks if force or not ledger.has(f"{scope} webhook {_hook(u)}")]
+    out.skipped = [a for a in to if a not in due_to] + [
+        _hook(u) for u in webhooks if u not in due_hooks
+    ]
     if not due_to and not due_hooks:
         return out
     progress(f"Rendering the review of {weeks.name(monday)}")
@@ -311,9 +322,9 @@ def send(
         try:
             _attempt(lambda u=url: _post(u, payload), retries, wait)
         except SendError as exc:
-            out.failed.append(f"webhook {url} failed: {exc}")
+            out.failed.append(f"webhook {_hook(url)} failed: {exc}")
             continue
-        ledger.add(f"{scope} webhook {url}")
-        out.sent.append(url)
-        progress(f"Posted to {url}")
+        ledger.add(f"{scope} webhook {_hook(url)}")
+        out.sent.append(_hook(url))
+        progress(f"Posted to {_hook(url)}")
     return out

@@ -7,7 +7,7 @@
 -- picked by every filter, as Channel ROI picks them.
 -- Columns: date, end_date (the event's last day; = date for one day), label, channel, kind,
 --          source (event | launch).
-WITH picked_events AS (
+WITH dated AS (
     SELECT
         e.date,
         coalesce(e.end_date, e.date) AS end_date,
@@ -18,8 +18,14 @@ WITH picked_events AS (
     FROM events AS e
     LEFT JOIN channels AS ch ON e.channel = ch.channel
     WHERE e.date <= $end AND coalesce(e.end_date, e.date) >= $start
-      AND ($channels IS NULL OR e.channel IS NULL OR list_contains($channels, e.channel))
-      AND ($kind IS NULL OR coalesce(e.kind, ch.kind) IS NULL OR coalesce(e.kind, ch.kind) = $kind)
+),
+
+picked_events AS (
+    -- an event without a channel (or kind) is not narrowed by that filter
+    SELECT *
+    FROM dated AS ev
+    WHERE (ev.channel IS NULL OR {picked:channel:ev:+channel})
+      AND (ev.kind IS NULL OR {picked:channel:ev:+kind})
 ),
 
 launched AS (
