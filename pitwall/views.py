@@ -253,16 +253,16 @@ def landing_table(forecast: pd.DataFrame) -> pd.DataFrame:
     from pitwall import report
 
     rows = report.landing_rows(forecast)
-    # the verdict first: on a phone the last columns scroll out of sight
+    # which target and its verdict first: on a phone the last columns scroll out of sight
     return pd.DataFrame(
         {
             "Metric": [r.label + (" (budget)" if r.note else "") for r in rows],
+            "Period": [r.period for r in rows],
             "Status": [r.status_label for r in rows],
             "Projected vs target": [r.vs_target for r in rows],
             "Projected": [r.projected for r in rows],
             "Target": [r.target for r in rows],
             "Actual so far": [r.actual for r in rows],
-            "Period": [r.period for r in rows],
         }
     )
 
