@@ -33,6 +33,7 @@ if ui.page_header(
     q = ui.queries("channel_roi", f, model=model, lookback_days=lookback, compare=ui.comparison())
     roi, campaigns, loose = q["roi"], q["campaigns"], q["unattributed"]
     now_t, before_t = views.roi_totals(roi), views.roi_totals(q["before"])
+    goals = q["target_notes"]
     sales, sales_before = q["sales"], q["sales_before"]
     if not attributed:
         st.info(
@@ -63,12 +64,14 @@ if ui.page_header(
         share_before = views.attributed_share(q["unattributed_before"])
         ui.compared_tiles(
             [
-                ui.Tile("spend", now_t["spend"], before_t["spend"]),
-                ui.Tile("revenue", now_t["revenue"], before_t["revenue"]),
+                ui.Tile("spend", now_t["spend"], before_t["spend"], goal=goals.get("spend")),
+                ui.Tile(
+                    "revenue", now_t["revenue"], before_t["revenue"], goal=goals.get("revenue")
+                ),
                 ui.Tile("attributed_share", share, share_before),
-                ui.Tile("roas", now_t["roas"], before_t["roas"]),
-                ui.Tile("cpl", now_t["cpl"], before_t["cpl"]),
-                ui.Tile("cac", now_t["cac"], before_t["cac"]),
+                ui.Tile("roas", now_t["roas"], before_t["roas"], goal=goals.get("roas")),
+                ui.Tile("cpl", now_t["cpl"], before_t["cpl"], goal=goals.get("cpl")),
+                ui.Tile("cac", now_t["cac"], before_t["cac"], goal=goals.get("cac")),
             ],
             columns=6,
         )

@@ -15,6 +15,8 @@ from pitwall.schema import FILE_SUFFIXES, TABLES
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "import-contract.md"
 
+TABLE_LABELS = {"table_name": "Table", "first": "From", "last": "To"}
+
 ui.page_header("Data")
 status = ui.current_status()
 st.subheader("Loaded tables")
@@ -26,11 +28,7 @@ else:
         f"Last load: {status['info'].get('loaded_at', '–')} · "
         f"{'demo data' if status['info'].get('origin') == 'demo' else 'your files'}"
     )
-    st.dataframe(
-        tables.rename(columns={"table_name": "table", "first": "from", "last": "to"}),
-        hide_index=True,
-        width="stretch",
-    )
+    ui.table(tables, "loaded-tables", labels=TABLE_LABELS)
     missing = [t for t in TABLES if t not in status["loaded"]]
     if missing:
         st.caption("Not loaded: " + ", ".join(f"`{t}`" for t in missing))
@@ -115,11 +113,7 @@ if files and st.button("Validate and load", type="primary", icon=":material/uplo
         st.success("Loaded. Every page now shows the new data.", icon=":material/check_circle:")
         for note in report.notes:
             st.caption(note)
-        st.dataframe(
-            report.tables.rename(columns={"table_name": "table", "first": "from", "last": "to"}),
-            hide_index=True,
-            width="stretch",
-        )
+        ui.table(report.tables, "loaded-tables", labels=TABLE_LABELS)
 
 with st.expander("The import contract"):
     st.markdown(CONTRACT.read_text())

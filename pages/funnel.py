@@ -26,7 +26,9 @@ if ui.page_header(
 
     ui.compared_tiles(
         [
-            ui.Tile("leads", now_s["leads"], before_s["leads"]),
+            ui.Tile(
+                "leads", now_s["leads"], before_s["leads"], goal=q["target_notes"].get("leads")
+            ),
             ui.Tile(
                 "leads",
                 now_s["won"],

@@ -16,15 +16,17 @@ if ui.page_header(
     monthly, targets, by_channel = q["monthly"], q["targets"], q["by_channel"]
     now_t, before_t, pace = q["totals"], q["totals_before"], q["pacing"]
     target = now_t["online_share_target"]
+    goals = q["target_notes"]
     ui.compared_tiles(
         [
-            ui.Tile("spend", now_t["spend"], before_t["spend"]),
+            ui.Tile("spend", now_t["spend"], before_t["spend"], goal=goals.get("spend")),
             ui.Tile(
                 "online_share",
                 now_t["online_share"],
                 before_t["online_share"],
                 help=f"Online spend / all spend. Target for the last month: "
                 f"{'–' if target is None else f'{target:.0%}'}",
+                goal=goals.get("online_share"),
             ),
             ui.Tile("budget", now_t["budget"], before_t["budget"]),
             ui.Tile("spend_to_budget", now_t["spend_to_budget"], before_t["spend_to_budget"]),
@@ -37,9 +39,15 @@ if ui.page_header(
         )
     else:
         st.subheader("Online and offline spend per month")
-        st.altair_chart(charts.monthly_spend(monthly, targets), width="stretch")
+        st.altair_chart(charts.monthly_spend(monthly, targets, q["events"]), width="stretch")
         if not len(targets):
             st.caption("No online-share target loaded (`targets.csv`), so no target line.")
+        marked = charts.numbered(q["events"])
+        if len(marked):
+            st.caption(
+                "Marked: "
+                + "; ".join(f"**{e.n}** {e.label} ({e.when})" for e in marked.itertuples())
+            )
 
         left, right = st.columns(2)
         with left:

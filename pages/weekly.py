@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from pitwall import controls, formatting, report, weekly, weeks
+from pitwall import charts, controls, formatting, landing, report, views, weekly, weeks
 from pitwall import dashboard as ui
 from pitwall.filters import Filters
 
@@ -79,6 +79,23 @@ if ui.page_header("Weekly review"):
         average="4-week average",
     )
 
+    st.subheader("Will we land?")
+    if len(review.landing):
+        st.caption(
+            f"Each target projected to its period's end from the actual through "
+            f"{landing.week_as_of(monday):%d %B %Y}, at its daily run rate. On track: within "
+            f"{landing.ON_TRACK:.0%} of the target on the metric's wrong side; at risk: within "
+            f"{landing.AT_RISK:.0%}; off track: further. Spend without a target is judged "
+            "against its budget."
+        )
+        ui.table(views.landing_table(review.landing), "landing")
+    else:
+        st.info("No targets or budgets for this selection this month: load targets.csv.")
+
+    if review.news:
+        st.subheader("Alerts")
+        st.markdown("\n".join(f"- :material/warning: {m}" for m in review.news))
+
     st.subheader("What changed")
     if review.highlights:
         # Plain links, not st.page_link: a link must open the page as its URL says, and
@@ -95,11 +112,35 @@ if ui.page_header("Weekly review"):
             "kept to its targets and budgets, and conversion and retention held."
         )
 
+    st.subheader("What happened this week")
+    happened = review.week_events
+    if len(happened):
+        st.markdown(
+            "\n".join(f"- **{e.n}** {e.label} · {e.when}" for e in happened.itertuples())
+        )
+        left, right = st.columns([1, 2])
+        chosen = left.selectbox(
+            "Before and after", list(happened["tag"]), help="The 28 days before the event's "
+            "first day against the 28 days from it, with this review's filters.",
+        )
+        day = happened.loc[happened["tag"] == chosen, "date"].iloc[0].date()
+        card = ui.view("before_after", review.filters, day)
+        with right:
+            ui.table(views.before_after_table(card), "before-after")
+    else:
+        st.caption("No events or campaign launches this week (events.csv lists them).")
+
     if review.has_data:
         st.subheader("Thirteen weeks")
         for row in report.trend_rows(review):
             for col, chart in zip(st.columns(len(row)), row, strict=True):
                 col.altair_chart(chart, width="stretch")
+        numbered = charts.numbered(review.events)
+        if len(numbered):
+            st.caption(
+                "Marked: "
+                + "; ".join(f"**{e.n}** {e.label} ({e.when})" for e in numbered.itertuples())
+            )
     ui.definitions(
         "Weeks run Monday to Sunday (ISO). Revenue is credited by last touch; deals won are "
         "leads entering the last funnel stage; active customers ordered in the week. "

@@ -114,8 +114,89 @@ def kind_color(title: str = "Kind") -> alt.Color:
     return alt.Color("kind:N", scale=KIND_SCALE, title=title, legend=alt.Legend(orient="top"))
 
 
-def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
-    """Stacked online/offline spend per month, online share and its target on a second axis."""
+EVENT_COLOR = "#7a5195"
+
+
+def numbered(events: pd.DataFrame) -> pd.DataFrame:
+    """Events numbered in date order (1, 2, ...), as the charts mark them and lists name
+    them, with the day after each one's end (a band's right edge)."""
+    if events is None or events.empty:
+        return pd.DataFrame(columns=["n", "date", "end_date", "label", "until", "tag", "when"])
+    out = events.sort_values(["date", "label"], kind="stable").reset_index(drop=True)
+    out = out.assign(n=range(1, len(out) + 1))
+    out["until"] = pd.to_datetime(out["end_date"]) + pd.Timedelta(days=1)
+    out["tag"] = out["n"].astype(str) + " " + out["label"]
+    out["when"] = [
+        f"{a:%d %b %Y}" if a == b else f"{a:%d %b} – {b:%d %b %Y}"
+        for a, b in zip(out["date"], out["end_date"], strict=True)
+    ]
+    return out
+
+
+def event_marks(events: pd.DataFrame, monthly: bool = False, labels: bool = True) -> list:
+    """Layers marking events on a time axis: a rule at a one-day event's date, a band over
+    a longer one, each with its number (and label, when `labels`) at the top. `monthly`: the
+    axis is months (yearmonth, ordinal), so an event marks its month."""
+    ev = numbered(events)
+    if ev.empty:
+        return []
+    tips = [
+        alt.Tooltip("tag:N", title="Event"),
+        alt.Tooltip("when:N", title="When"),
+    ]
+    if monthly:
+        # one rule per month, its events' numbers at the top (several fall in one month);
+        # the names are in the list under the chart and in the tooltip
+        by_month = (
+            ev.assign(month=ev["date"].dt.to_period("M").dt.to_timestamp())
+            .groupby("month", as_index=False)
+            .agg(
+                numbers=("n", lambda v: " ".join(str(i) for i in v)),
+                names=("tag", lambda v: "; ".join(v)),
+            )
+        )
+        x = alt.X("yearmonth(month):O", title="Month")
+        month_tips = [alt.Tooltip("names:N", title="Events")]
+        rules = alt.Chart(_data(by_month)).mark_rule(
+            color=EVENT_COLOR, strokeDash=[4, 3]
+        ).encode(x=x, tooltip=month_tips)
+        text = alt.Chart(_data(by_month)).mark_text(
+            align="left", baseline="top", dx=3, dy=2, fontSize=10, color=EVENT_COLOR
+        ).encode(x=x, y=alt.value(0), text="numbers:N", tooltip=month_tips)
+        return [rules, text]
+    one_day = ev[ev["date"] == ev["end_date"]]
+    longer = ev[ev["date"] != ev["end_date"]]
+    out = []
+    if len(longer):
+        out.append(
+            alt.Chart(_data(longer))
+            .mark_rect(color=EVENT_COLOR, opacity=0.12)
+            .encode(x=alt.X("date:T", title=None), x2="until:T", tooltip=tips)
+        )
+    if len(one_day):
+        out.append(
+            alt.Chart(_data(one_day))
+            .mark_rule(color=EVENT_COLOR, strokeDash=[4, 3])
+            .encode(x=alt.X("date:T", title=None), tooltip=tips)
+        )
+    out.append(
+        alt.Chart(_data(ev))
+        .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color=EVENT_COLOR)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.value(0),
+            text="tag:N" if labels else "n:N",
+            tooltip=tips,
+        )
+    )
+    return out
+
+
+def monthly_spend(
+    df: pd.DataFrame, targets: pd.DataFrame, events: pd.DataFrame | None = None
+) -> alt.LayerChart:
+    """Stacked online/offline spend per month, online share and its target on a second axis;
+    events marked on their months."""
     bars = (
         alt.Chart(_data(df))
         .mark_bar()
@@ -159,7 +240,11 @@ def monthly_spend(df: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
                 tooltip=[alt.Tooltip("online_share:Q", format=".0%", title="Target")],
             )
         )
-    return alt.layer(bars, alt.layer(*layers)).resolve_scale(y="independent").properties(height=320)
+    chart = alt.layer(bars, alt.layer(*layers)).resolve_scale(y="independent")
+    marks = event_marks(events, monthly=True)
+    if marks:
+        chart = alt.layer(chart, *marks)
+    return chart.properties(height=320)
 
 
 def budget_vs_actual(df: pd.DataFrame) -> alt.Chart:
@@ -594,8 +679,10 @@ def period_bars(df: pd.DataFrame, y: str, title: str, fmt: str) -> alt.Chart:
 D3_FORMATS = {"money": "money", "percent": ".0%", "ratio": ".1f", "count": ",.0f", "days": ".1f"}
 
 
-def _trend(base: alt.Chart, name: str, label: str, fmt: str, week: str) -> alt.LayerChart:
-    """One metric's weeks as a line, the reviewed week marked."""
+def _trend(
+    base: alt.Chart, name: str, label: str, fmt: str, week: str, events=None
+) -> alt.LayerChart:
+    """One metric's weeks as a line, the reviewed week and the events marked."""
     mark = base.mark_rule(color=TARGET_COLOR, strokeDash=[3, 3]).transform_filter(
         alt.datum.week_name == week
     )
@@ -615,29 +702,37 @@ def _trend(base: alt.Chart, name: str, label: str, fmt: str, week: str) -> alt.L
             alt.Tooltip(f"{name}:Q", title=label, format=tip_format(D3_FORMATS[fmt])),
         ],
     )
-    return alt.layer(mark, line).properties(title=label)
+    return alt.layer(mark, *event_marks(events, labels=False), line).properties(title=label)
 
 
 def _week_axis() -> alt.X:
     return alt.X("week:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=4))
 
 
-def weekly_trends(df: pd.DataFrame, metrics: list, week: str, columns: int = 3) -> alt.ConcatChart:
-    """Small multiples, one per metric (name, label, fmt), the reviewed week marked: the
+def weekly_trends(
+    df: pd.DataFrame,
+    metrics: list,
+    week: str,
+    columns: int = 3,
+    events: pd.DataFrame | None = None,
+) -> alt.ConcatChart:
+    """Small multiples, one per metric (name, label, fmt), the reviewed week marked, events
+    marked by their number (numbered() gives the list to print beside the chart): the
     report's fixed-width grid."""
     # The panels share one dataset given to the concat: data per panel makes Altair compare
     # the panels' data by their repr, which cost most of the page's rerun.
     base = alt.Chart().encode(x=_week_axis())
     panels = [
-        _trend(base, name, label, fmt, week).properties(width=200, height=110)
+        _trend(base, name, label, fmt, week, events).properties(width=200, height=110)
         for name, label, fmt in metrics
     ]
     return alt.concat(*panels, columns=columns, data=_data(df))
 
 
-def weekly_trend(df: pd.DataFrame, name: str, label: str, fmt: str, week: str) -> alt.LayerChart:
+def weekly_trend(
+    df: pd.DataFrame, name: str, label: str, fmt: str, week: str, events=None
+) -> alt.LayerChart:
     """One metric's small multiple on its own, to fill the width it is given (the page lays
     them out in columns, which a phone stacks)."""
-    return _trend(alt.Chart(_data(df)).encode(x=_week_axis()), name, label, fmt, week).properties(
-        height=130
-    )
+    base = alt.Chart(_data(df)).encode(x=_week_axis())
+    return _trend(base, name, label, fmt, week, events).properties(height=130)

@@ -276,3 +276,62 @@ def check_stages(con, rels: dict[str, str], files: dict[str, str]) -> list[Probl
     ).fetchall()
     why = f"unknown stage; the funnel's stages are {', '.join(stages)} (and the outcome {LOST})"
     return [Problem("unknown_stage", file, why, r, "stage", v) for r, v in rows]
+
+
+def check_targets(con, rels: dict[str, str], files: dict[str, str]) -> list[Problem]:
+    """Targets name a metric that can have one (metrics.TARGET_METRICS), a share at most 1,
+    at most one of channel and kind, and one row per month, metric and scope."""
+    from pitwall.metrics import METRICS, TARGET_METRICS
+
+    if "targets" not in files:
+        return []
+    rel, file = rels["targets"], files["targets"]
+    shares = [m for m in TARGET_METRICS if METRICS[m].fmt == "percent"]
+    rules = (
+        (
+            "unknown_metric",
+            "metric",
+            "NOT list_contains($metrics, metric)",
+            f"targets can be set for {', '.join(TARGET_METRICS)}",
+        ),
+        (
+            "out_of_range",
+            "value",
+            "list_contains($shares, metric) AND value > 1",
+            "must be a share between 0 and 1 (like 0.35)",
+        ),
+        (
+            "bad_scope",
+            "channel",
+            "channel IS NOT NULL AND kind IS NOT NULL",
+            "a target is for one channel or one kind, not both: leave one empty",
+        ),
+    )
+    params = {"metrics": list(TARGET_METRICS), "shares": shares}
+    problems = []
+    for code, column, bad, why in rules:
+        rows = con.execute(
+            f"SELECT _row, CAST({quote(column)} AS VARCHAR) FROM {rel} WHERE {bad} "
+            f"ORDER BY _row LIMIT {MAX_EXAMPLES}",
+            {k: v for k, v in params.items() if f"${k}" in bad} or None,
+        ).fetchall()
+        problems += [Problem(code, file, why, r, column, v) for r, v in rows]
+    dups = con.execute(
+        f"SELECT list(_row ORDER BY _row) AS rows, strftime(month, '%Y-%m') || ' ' || metric "
+        f"|| coalesce(' ' || channel, '') || coalesce(' ' || kind, '') FROM {rel} "
+        f"GROUP BY month, metric, channel, kind HAVING count(*) > 1 ORDER BY rows[1] "
+        f"LIMIT {MAX_EXAMPLES}"
+    ).fetchall()
+    problems += [
+        Problem(
+            "duplicate_key",
+            file,
+            f"duplicate month + metric + channel + kind: the same target is also in row "
+            f"{rows[0]}",
+            rows[1],
+            "month+metric+channel+kind",
+            shown,
+        )
+        for rows, shown in dups
+    ]
+    return problems

@@ -1,4 +1,4 @@
-"""The `python -m pitwall` command line: demo, load, export, report, bench."""
+"""The `python -m pitwall` command line: demo, load, export, report, alerts, send, bench."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import FilterError, Filters, parse_date
+from pitwall.landing import DEFAULT_METHOD, METHODS
 from pitwall.problems import LoadError
 from pitwall.views import EXPORTS, MODES
 from pitwall.warehouse import default_path
@@ -106,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
         help=f"channel-roi: days of touchpoints before an order that count "
         f"(0 to {MAX_LOOKBACK}; default {DEFAULT_LOOKBACK})",
     )
+    period = e.add_mutually_exclusive_group()
+    period.add_argument("--month", help="targets: the month to land, YYYY-MM")
+    period.add_argument("--quarter", help="targets: the quarter to land, YYYY-Qn")
+    e.add_argument(
+        "--as-of", help="targets: the last day counted, ISO date (default: the data's last day)"
+    )
+    e.add_argument(
+        "--method", choices=METHODS, default=DEFAULT_METHOD, help="targets: the forecast"
+    )
     e.add_argument("--format", choices=("csv", "json"), default="csv")
     e.set_defaults(func=cmd_export)
 
@@ -116,6 +126,27 @@ def _parser() -> argparse.ArgumentParser:
     filter_args(r)
     r.add_argument("--base-url", help="the dashboard's address, to link each highlight to it")
     r.set_defaults(func=cmd_report)
+
+    a = sub.add_parser("alerts", help="print the alerts that fire for a week")
+    a.add_argument("--week", help="ISO week like 2025-W06 (default: the last complete week)")
+    a.add_argument("--rules", type=Path, help="a TOML file of [[rule]] tables (default: built in)")
+    warehouse_arg(a)
+    filter_args(a)
+    a.add_argument("--format", choices=("csv", "json"), default="csv")
+    a.set_defaults(func=cmd_alerts)
+
+    s = sub.add_parser("send", help="mail the weekly review and post it to webhooks")
+    s.add_argument("--week", help="ISO week like 2025-W06 (default: the last complete week)")
+    s.add_argument("--to", nargs="+", default=[], metavar="ADDRESS", help="mail recipients")
+    s.add_argument(
+        "--webhook", action="append", default=[], metavar="URL", help="post to (repeatable)"
+    )
+    s.add_argument("--base-url", help="the dashboard's address, for links")
+    s.add_argument("--force", action="store_true", help="send again what was sent before")
+    s.add_argument("--retries", type=int, default=3, help="attempts per recipient (default 3)")
+    warehouse_arg(s)
+    filter_args(s)
+    s.set_defaults(func=cmd_send)
 
     b = sub.add_parser("bench", help="measure load and page speed at scale, against pandas")
     b.add_argument("--scale", type=float, default=100, help="100 is about 10M orders")
@@ -213,11 +244,12 @@ def cmd_export(args) -> int:
         lookback_days=args.lookback_days,
         window_days=args.window_days,
         mode=args.mode,
+        month=args.month,
+        quarter=args.quarter,
+        as_of=parse_date(args.as_of, "--as-of"),
+        method=args.method,
     )
-    if args.format == "json":
-        sys.stdout.write(out.to_json(orient="records", indent=2, double_precision=10) + "\n")
-    else:
-        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+    _write(out, args.format)
     return 0
 
 
@@ -236,6 +268,67 @@ def cmd_report(args) -> int:
     took = time.perf_counter() - started
     print(f"Weekly review {weeks.name(monday)} written to {out} in {took:.1f} s")
     return 0
+
+
+def _week(args, con):
+    from pitwall import weekly, weeks
+
+    monday = weeks.parse(args.week) if args.week else weekly.default_week(con)
+    if monday is None:
+        raise ValueError("the warehouse holds no dated rows yet: load data first")
+    return monday
+
+
+def cmd_alerts(args) -> int:
+    from pitwall import alerts
+
+    rules = alerts.load(args.rules)  # a bad rules file is bad input, before any query
+    con = _open(args)
+    out = alerts.find(con, _week(args, con), _filters(args), rules)
+    _write(out[list(alerts.COLUMNS)], args.format)
+    return 0  # alerts are data, not errors
+
+
+def cmd_send(args) -> int:
+    from pitwall import send, weeks
+
+    if not args.to and not args.webhook:
+        raise ValueError("nothing to send to: give --to ADDRESS... and/or --webhook URL")
+    if args.retries < 1:
+        raise ValueError("--retries must be 1 or more")
+    con = _open(args)
+    monday = _week(args, con)
+    try:
+        out = send.send(
+            con,
+            _warehouse(args),
+            monday,
+            args.to,
+            args.webhook,
+            _filters(args),
+            args.base_url,
+            force=args.force,
+            retries=args.retries,
+            progress=_print_progress,
+        )
+    except send.SendError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    name = weeks.name(monday)
+    for who in out.skipped:
+        print(f"{who}: the review of {name} was sent before (--force sends it again)")
+    for who in out.sent:
+        print(f"{who}: sent the review of {name}")
+    for line in out.failed:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if out.failed else 0
+
+
+def _write(out, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(out.to_json(orient="records", indent=2, double_precision=10) + "\n")
+    else:
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
 
 
 def cmd_bench(args) -> int:

@@ -265,6 +265,7 @@ class Tile:
     label: str | None = None
     help: str | None = None
     average: object = None  # a second comparison, shown beside the first
+    goal: str | None = None  # the month's target and landing projection, under the value
 
 
 def kpi_tiles(
@@ -294,6 +295,8 @@ def kpi_tiles(
                 shift = formatting.change(m.fmt, t.now, t.average)
                 colour = TONE_COLORS[m.tone(t.now, t.average)]
                 box.caption(f":{colour}[{shift}] vs {average}" if shift else f"– vs {average}")
+            if t.goal:
+                box.caption(f":material/flag: {t.goal}")
 
 
 def table(

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from pitwall import controls, formatting, views, weeks
+from pitwall import controls, formatting, landing, views, weeks
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS
@@ -24,7 +24,7 @@ MOVER_SHARE = 0.10  # a channel's change must be 10 % of the week's total to be 
 MOVERS = 3  # no more than three movers, so the other kinds of news still show
 SHARE_GAP = 0.02  # online share within 2 points of its target is on target
 PACE_GAP = 0.15  # 85 %..115 % of the prorated budget is on pace
-PACE_MIN_DAYS = 7  # earlier in a month, pace the month before instead
+PACE_MIN_DAYS = landing.MIN_DAYS  # earlier in a month, pace the month before instead
 FUNNEL_GAP = 0.05
 FUNNEL_WINDOW = 28  # days each lead gets to convert, so both groups are judged alike
 COHORT_GAP = 0.05
@@ -73,9 +73,15 @@ def _amount(metric: str, value) -> str:
     return formatting.fmt(METRICS[metric].fmt, value)
 
 
-def find(con, monday: dt.date, f: Filters) -> list[Highlight]:
-    """The week's highlights, most important first."""
+def find(
+    con, monday: dt.date, f: Filters, forecast: pd.DataFrame | None = None
+) -> list[Highlight]:
+    """The week's highlights, most important first (`forecast`: the week's landing
+    forecast, landing.for_week, when the caller has it)."""
+    if forecast is None:
+        forecast = landing.for_week(con, monday, f)
     found = [
+        *landing_targets(forecast, f),
         *movers(con, monday, f),
         *online_share(con, monday, f),
         *pacing(con, monday, f),
@@ -162,6 +168,40 @@ def online_share(con, monday: dt.date, f: Filters) -> list[Highlight]:
         )
     first, _ = weeks.span(monday, 13)
     return [Highlight(abs(gap), text, "spend_balance", _params(f, first, end))]
+
+
+def landing_targets(forecast: pd.DataFrame, f: Filters) -> list[Highlight]:
+    """Targets projected at risk or off track, scored by how far short they land. The
+    online share and budgets have their own highlights (online_share, pacing)."""
+    found = []
+    for _, r in forecast.iterrows():
+        if r["status"] not in ("at_risk", "off_track") or r["source"] != "target":
+            continue
+        if r["metric"] == "online_share":
+            continue
+        period = landing.parse_period(r["period"])
+        channel = [r["channel"]] if isinstance(r["channel"], str) else _pick(f.channels, True)
+        found.append(
+            Highlight(
+                abs(1 - r["projected_vs_target"]),
+                landing.sentence(r),
+                PAGE_OF.get(r["metric"], "weekly"),
+                _params(f, period.start, r["as_of"], channel=channel),
+            )
+        )
+    return found
+
+
+PAGE_OF = {  # where a target's metric is shown in detail
+    "spend": "spend_balance",
+    "revenue": "channel_roi",
+    "roas": "channel_roi",
+    "leads": "channel_roi",
+    "cpl": "channel_roi",
+    "new_customers": "channel_roi",
+    "cac": "channel_roi",
+    "deals_won": "funnel",
+}
 
 
 def pacing(con, monday: dt.date, f: Filters) -> list[Highlight]:

@@ -17,7 +17,14 @@ import pandas as pd
 
 from pitwall import build, meta, readers
 from pitwall.adapters.base import Staged
-from pitwall.checks import check_columns, check_keys, check_references, check_stages, typed
+from pitwall.checks import (
+    check_columns,
+    check_keys,
+    check_references,
+    check_stages,
+    check_targets,
+    typed,
+)
 from pitwall.problems import LoadError, Problem
 from pitwall.readers import quote
 from pitwall.schema import REVENUE_TABLES, SQL_TYPES, TABLES, Table
@@ -224,6 +231,7 @@ def _check_tables(con, sources, rels, files, row_maps) -> list[Problem]:
     for name in rels:
         problems += mapped(name, check_references(con, TABLES[name], rels, files))
     problems += mapped("lead_stages", check_stages(con, rels, files))
+    problems += mapped("targets", check_targets(con, rels, files))
     if not any(name in rels for name in REVENUE_TABLES):
         problems.append(
             Problem(

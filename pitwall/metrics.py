@@ -36,22 +36,31 @@ class Metric:
     fmt: str  # money | count | ratio | percent | days
     formula: str
     description: str
-    # which way is good: "up", "down", "neutral" (spend, budget: neither way is news by
-    # itself) or "target" (good when it moves towards TARGETS[name], e.g. spend / budget 100 %)
-    direction: str = "up"
+    # the good direction: "more" is better, "less" is better, or on "target" (both ways
+    # count against it); statuses, alerts, tiles, the report and the mail read it. A change
+    # of a "target" metric is good when it moves towards TARGETS[name], and neither good nor
+    # bad without one (spend, budget: more or less is news, not a verdict).
+    direction: str = "more"
     compute: Callable[[pd.DataFrame], pd.Series] | None = None  # for derived metrics
+    # a ratio's base measures (numerator, denominator): a forecast projects them, then
+    # divides with `compute`
+    parts: tuple[str, str] | None = None
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "more"
 
     def tone(self, now, before) -> str:
         """good | bad | flat: the colour of a change from `before` to `now`."""
         if _missing(now) or _missing(before) or float(now) == float(before):
             return "flat"
-        if self.direction == "neutral":
-            return "flat"
         if self.direction == "target":
+            if self.name not in TARGETS:
+                return "flat"
             goal = TARGETS[self.name]
             return "good" if abs(float(now) - goal) < abs(float(before) - goal) else "bad"
         up = float(now) > float(before)
-        return "good" if up == (self.direction == "up") else "bad"
+        return "good" if up == (self.direction == "more") else "bad"
 
 
 METRICS: dict[str, Metric] = {
@@ -63,7 +72,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "sum of spend.amount",
             "Actual cost booked in the date range.",
-            direction="neutral",
+            direction="target",
         ),
         Metric(
             "budget",
@@ -71,7 +80,7 @@ METRICS: dict[str, Metric] = {
             "money",
             "sum of budgets.amount, prorated by days in range",
             "Planned spend; a month cut by the date range counts the share of its days inside.",
-            direction="neutral",
+            direction="target",
         ),
         Metric(
             "share_of_spend",
@@ -98,6 +107,7 @@ METRICS: dict[str, Metric] = {
             "The share of the period's spend that went online (both kinds count, whatever "
             "the kind filter).",
             compute=lambda d: ratio(d["online_spend"], d["all_spend"]),
+            parts=("online_spend", "all_spend"),
         ),
         Metric(
             "revenue",
@@ -114,6 +124,7 @@ METRICS: dict[str, Metric] = {
             "revenue / spend",
             "Return on ad spend: revenue per euro spent.",
             compute=lambda d: ratio(d["revenue"], d["spend"]),
+            parts=("revenue", "spend"),
         ),
         Metric(
             "roi",
@@ -151,8 +162,9 @@ METRICS: dict[str, Metric] = {
             "money",
             "spend / leads",
             "What one lead cost.",
-            direction="down",
+            direction="less",
             compute=lambda d: ratio(d["spend"], d["leads"]),
+            parts=("spend", "leads"),
         ),
         Metric(
             "new_customers",
@@ -167,8 +179,9 @@ METRICS: dict[str, Metric] = {
             "money",
             "spend / new_customers",
             "Customer acquisition cost: spend per new customer.",
-            direction="down",
+            direction="less",
             compute=lambda d: ratio(d["spend"], d["new_customers"]),
+            parts=("spend", "new_customers"),
         ),
         Metric(
             "deals_won",
@@ -204,7 +217,7 @@ METRICS: dict[str, Metric] = {
             "count",
             "leads(stage) - leads(next stage)",
             "Leads whose furthest stage is this one (0 at the last stage).",
-            direction="down",
+            direction="less",
         ),
         Metric(
             "skipped",
@@ -219,7 +232,7 @@ METRICS: dict[str, Metric] = {
             "days",
             "median of days from entering the stage to entering the next stage reached",
             "Over leads that entered the stage and later entered another.",
-            direction="down",
+            direction="less",
         ),
         Metric(
             "cohort_size",
@@ -280,7 +293,7 @@ METRICS: dict[str, Metric] = {
             "first month k with cumulative margin per customer >= CAC",
             "Months until the customers' gross margin (revenue when no margin is loaded) "
             "per customer repays the CAC; empty if it has not yet.",
-            direction="down",
+            direction="less",
         ),
         Metric(
             "mature_customers",
@@ -306,6 +319,21 @@ METRICS: dict[str, Metric] = {
         ),
     )
 }
+
+
+# The metrics a target can be set for (targets.metric), in the order the review lists them.
+TARGET_METRICS = (
+    "spend",
+    "revenue",
+    "leads",
+    "deals_won",
+    "new_customers",
+    "cac",
+    "cpl",
+    "roas",
+    "online_share",
+)
+DIRECTIONS = {"more": "more is better", "less": "less is better", "target": "on target"}
 
 
 def derive(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:

@@ -50,6 +50,8 @@ def _spend_balance(f: Filters, compare: str = "previous") -> dict[str, Call]:
         "totals": call("spend_totals", f),
         "totals_before": call("spend_totals", f.compared(compare)),
         "pacing": call("pacing", f, f.end),
+        "target_notes": call("target_notes", f),
+        "events": call("events", f),
     }
 
 
@@ -71,6 +73,7 @@ def _channel_roi(
         "models": call("attribution_models", f, lookback_days=lookback_days),
         "sales": call("sales_revenue", f),
         "sales_before": call("sales_revenue", before),
+        "target_notes": call("target_notes", f),
     }
 
 
@@ -80,6 +83,7 @@ def _funnel(
     out = {
         "stages": call("funnel", f, window_days=window_days),
         "before": call("funnel", f.compared(compare), window_days=window_days),
+        "target_notes": call("target_notes", f),
     }
     if breakdown:
         out["split"] = call("funnel", f, window_days=window_days, breakdown=breakdown)

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from pitwall.problems import Problem
-from pitwall.schema import FILE_SUFFIXES, Table
+from pitwall.schema import FILE_SUFFIXES, Legacy, Table
 
 # DuckDB's CSV reject types, in the words of the contract.
 _REJECT_CODES = {
@@ -79,16 +79,15 @@ def stage_file(
     except Exception as exc:  # any reader failure is the file's problem, not a crash
         return _unreadable(path, fmt, exc), [], row_map
 
-    mapping, problems, notes = _match_columns(table, header, name)
+    legacy = old_shape(table, header)
+    mapping, problems, notes = _match_columns(table, header, name, legacy)
+    if legacy:
+        notes.append(f"{name}: {legacy.note}")
+        row_map = _renaming(row_map, legacy.renamed)
     if problems:
         # A broken quote can make the sniffer misread the whole header: say so instead.
         return (fmt == "csv" and _csv_diagnose(path)) or problems, notes, row_map
-    selects = [
-        f"CAST({quote(mapping[c.name])} AS VARCHAR) AS {quote(c.name)}"
-        if c.name in mapping
-        else f"CAST(NULL AS VARCHAR) AS {quote(c.name)}"
-        for c in table.columns
-    ]
+    selects = [_select(c, mapping, legacy) for c in table.columns]
     create = (
         f"CREATE OR REPLACE TEMP TABLE {raw_name(table)} AS "
         f"SELECT {', '.join(selects)} FROM {source}"
@@ -110,16 +109,42 @@ def stage_file(
     return [], notes, row_map
 
 
+def old_shape(table: Table, header: list[str]) -> Legacy | None:
+    """The table's older shape, when the header is in it (schema.Legacy)."""
+    names = {str(h).strip().lower() for h in header}
+    old = table.legacy
+    if old and old.signal in names and not names & set(old.constants):
+        return old
+    return None
+
+
+def _select(c, mapping: dict, legacy: Legacy | None) -> str:
+    if legacy and c.name in legacy.constants:
+        value = legacy.constants[c.name].replace("'", "''")
+        return f"CAST('{value}' AS VARCHAR) AS {quote(c.name)}"
+    if c.name in mapping:
+        return f"CAST({quote(mapping[c.name])} AS VARCHAR) AS {quote(c.name)}"
+    return f"CAST(NULL AS VARCHAR) AS {quote(c.name)}"
+
+
+def _renaming(row_map: RowMap, renamed: dict[str, str]) -> RowMap:
+    """Problems name the old file's columns (`value` is `online_share` in an old file)."""
+
+    def mapped(problems: list[Problem]) -> list[Problem]:
+        return [replace(p, column=renamed.get(p.column, p.column)) for p in row_map(problems)]
+
+    return mapped
+
+
 def stage_frame(con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
     """Stage an in-memory frame (the demo business) exactly like a file."""
     con.register("frame_source", frame)
     try:
-        selects = [
-            f"CAST({quote(c.name)} AS VARCHAR) AS {quote(c.name)}"
-            if c.name in frame.columns
-            else f"CAST(NULL AS VARCHAR) AS {quote(c.name)}"
-            for c in table.columns
-        ]
+        legacy = old_shape(table, list(frame.columns))
+        mapping = {c.name: c.name for c in table.columns if c.name in frame.columns}
+        if legacy:
+            mapping |= legacy.renamed
+        selects = [_select(c, mapping, legacy) for c in table.columns]
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {raw_name(table)} AS SELECT {', '.join(selects)} "
             "FROM frame_source"
@@ -155,14 +180,19 @@ def _csv_rejects(con, table: Table, name: str) -> list[Problem]:
     return problems
 
 
-def _match_columns(table: Table, header: list[str], name: str):
-    """Map contract columns to file headers, case-insensitively."""
+def _match_columns(table: Table, header: list[str], name: str, legacy: Legacy | None = None):
+    """Map contract columns to file headers, case-insensitively (an old shape's columns by
+    their old names)."""
     by_lower: dict[str, list[str]] = {}
     for h in header:
         by_lower.setdefault(str(h).strip().lower(), []).append(h)
     problems, notes, mapping = [], [], {}
+    renamed = legacy.renamed if legacy else {}
+    skipped = set(legacy.constants) if legacy else set()
     for col in table.columns:
-        found = by_lower.get(col.name, [])
+        if col.name in skipped:
+            continue
+        found = by_lower.get(renamed.get(col.name, col.name), [])
         if len(found) > 1:
             problems.append(
                 Problem(
@@ -186,7 +216,7 @@ def _match_columns(table: Table, header: list[str], name: str):
                     col.name,
                 )
             )
-    known = {c.name for c in table.columns}
+    known = {c.name for c in table.columns} | set(renamed.values())
     extra = [h for h in header if str(h).strip().lower() not in known]
     if extra:
         notes.append(f"{name}: ignored extra column(s) {', '.join(map(str, extra))}")

@@ -16,7 +16,7 @@ import jinja2
 import vl_convert
 from markupsafe import Markup, escape
 
-from pitwall import charts, formatting, meta, navigation, weekly, weeks
+from pitwall import charts, formatting, landing, meta, navigation, views, weekly, weeks
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS
 
@@ -71,7 +71,9 @@ def tiles(review: weekly.Review) -> list[TileView]:
 def trend_rows(review: weekly.Review, per_row: int = 3) -> list[list[alt.LayerChart]]:
     """The trend panels one by one, in rows (the page; a phone stacks them in order)."""
     panels = [
-        charts.weekly_trend(review.weeks, n, METRICS[n].label, METRICS[n].fmt, review.name)
+        charts.weekly_trend(
+            review.weeks, n, METRICS[n].label, METRICS[n].fmt, review.name, review.events
+        )
         for n in weekly.TREND
     ]
     return [panels[i : i + per_row] for i in range(0, len(panels), per_row)]
@@ -79,7 +81,54 @@ def trend_rows(review: weekly.Review, per_row: int = 3) -> list[list[alt.LayerCh
 
 def trends_chart(review: weekly.Review) -> alt.ConcatChart:
     shown = [(n, METRICS[n].label, METRICS[n].fmt) for n in weekly.TREND]
-    return charts.weekly_trends(review.weeks, shown, review.name)
+    return charts.weekly_trends(review.weeks, shown, review.name, events=review.events)
+
+
+@dataclass
+class LandingRow:
+    label: str  # the metric, and its channel or kind
+    period: str
+    target: str
+    actual: str
+    projected: str
+    vs_target: str
+    status: str  # on_track | at_risk | off_track | "" (no status)
+    status_label: str
+    note: str  # "budget" when spend is judged against its budget
+
+
+def landing_rows(forecast) -> list[LandingRow]:
+    """The "Will we land?" rows, formatted as the page, the PDF and the mail show them."""
+    out = []
+    for _, r in forecast.iterrows():
+        scope = landing.scope_label(r["channel"], r["kind"])
+        out.append(
+            LandingRow(
+                label=r["label"] + ("" if scope == "all" else f" · {scope}"),
+                period=landing.parse_period(r["period"]).label,
+                target=formatting.fmt(r["fmt"], r["target"]),
+                actual=formatting.fmt(r["fmt"], r["actual"]),
+                projected=formatting.fmt(r["fmt"], r["projected"]),
+                vs_target=formatting.percent(r["projected_vs_target"], 0),
+                status=r["status"] or "",
+                status_label=landing.STATUS_LABELS.get(r["status"], "–"),
+                note="budget" if r["source"] == "budget" else "",
+            )
+        )
+    return out
+
+
+def event_rows(events) -> list[dict]:
+    return [
+        {"n": int(e.n), "label": e.label, "when": e.when, "scope": _event_scope(e)}
+        for e in events.itertuples()
+    ]
+
+
+def _event_scope(e) -> str:
+    if isinstance(e.channel, str):
+        return e.channel
+    return e.kind if isinstance(e.kind, str) else "all"
 
 
 def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevelMixin]]:
@@ -97,7 +146,9 @@ def page_charts(con, review: weekly.Review) -> list[tuple[str, str, alt.TopLevel
                 "Spend balance",
                 f"Spend by month, online and offline, with the online-share target. "
                 f"{months.start:%b} – {end:%b %Y}, the last month to {end:%d %b}.",
-                charts.monthly_spend(spend["monthly"], spend["targets"]).properties(width=WIDTH),
+                charts.monthly_spend(
+                    spend["monthly"], spend["targets"], views.events(con, months)
+                ).properties(width=WIDTH),
             )
         )
     roi = navigation.results(con, "channel_roi", ("roi",), f)["roi"]
@@ -183,10 +234,20 @@ def render(con, review: weekly.Review, base_url: str | None = None) -> str:
             for h in review.highlights
         ],
         trends=svg(trends_chart(review)) if review.has_data else None,
+        landing=landing_rows(review.landing),
+        as_of=_as_of(review),
+        week_events=event_rows(review.week_events),
+        chart_events=event_rows(charts.numbered(review.events)),
+        alerts=review.news,
         pages=[(title, caption, svg(c)) for title, caption, c in page_charts(con, review)],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         definitions=[(METRICS[n].label, METRICS[n].formula) for n in weekly.TILES if n in METRICS],
     )
+
+
+def _as_of(review: weekly.Review) -> str:
+    day = landing.week_as_of(review.monday)
+    return f"{day:%d %B %Y}"
 
 
 def pdf(html_text: str) -> bytes:

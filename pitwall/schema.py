@@ -42,6 +42,18 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Legacy:
+    """An older shape of a table's file that still loads: a file whose header has `signal`
+    (and not the columns of `constants`) is read with `renamed` contract columns taken from
+    the file's columns of those names and `constants` filled in."""
+
+    signal: str
+    renamed: dict[str, str]  # contract column -> the old file's column
+    constants: dict[str, str]  # contract column -> the value every row gets
+    note: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
@@ -50,6 +62,7 @@ class Table:
     sort_by: str | None = None  # facts are stored sorted by date so date filters skip data
     description: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    legacy: Legacy | None = None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -117,10 +130,39 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "targets",
-            _cols(("month", "month", True), ("online_share", "number", True, 0, 1)),
-            key=("month",),
+            _cols(
+                ("month", "month", True),
+                ("metric", "text", True),
+                ("value", "number", True, 0),
+                ("channel", "text"),
+                ("kind", "kind"),
+            ),
+            # unique per month, metric and scope (NULL channel and kind included): checks.py
+            references=(Reference("channel", "channels", "channel"),),
             sort_by="month",
-            description="Target share of spend that goes online, per month.",
+            description="Monthly targets for the headline metrics, for the whole business, "
+            "one channel or one kind.",
+            legacy=Legacy(
+                "online_share",
+                {"value": "online_share"},
+                {"metric": "online_share"},
+                "the old shape (month, online_share) was read as targets for the metric "
+                "online_share",
+            ),
+        ),
+        Table(
+            "events",
+            _cols(
+                ("date", "date", True),
+                ("end_date", "date"),
+                ("label", "text", True),
+                ("channel", "text"),
+                ("kind", "kind"),
+            ),
+            references=(Reference("channel", "channels", "channel"),),
+            sort_by="date",
+            description="Optional: what happened (a launch, a trade fair, a price change), "
+            "drawn on the time charts.",
         ),
         Table(
             "leads",

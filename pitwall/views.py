@@ -6,11 +6,12 @@ the export keeps only the contract's. Pages only lay out what these return.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from pitwall import attribution, economics, queries, weeks
+from pitwall import attribution, economics, landing, queries, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import COMPARISONS, Filters
 from pitwall.metrics import add_totals, derive, derive_funnel, ratio
@@ -79,6 +80,9 @@ EXPORTS: dict[str, Export] = {
             "payback_months",
             "mature_customers",
         ),
+    ),
+    "targets": Export(
+        "landing_forecast", landing.COLUMNS, ("month", "quarter", "as_of", "method")
     ),
 }
 VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
@@ -239,6 +243,62 @@ def what_if_summary(gained: pd.DataFrame) -> dict:
     }
 
 
+def landing_forecast(
+    con,
+    f: Filters,
+    month: str | None = None,
+    quarter: str | None = None,
+    as_of=None,
+    method: str = landing.DEFAULT_METHOD,
+) -> pd.DataFrame:
+    """Every target of the month (or quarter) projected to its end (pitwall/landing.py)."""
+    return landing.landing(con, f, month=month, quarter=quarter, as_of=as_of, method=method)
+
+
+def target_notes(con, f: Filters) -> dict[str, str]:
+    """For the KPI tiles: each targeted metric's month target and landing projection, as a
+    line under the value ("Feb target €500 · landing €560, 112 %, at risk"). The month is
+    that of the period's last day (or the data's, if earlier), projected as of that day."""
+    from pitwall import formatting
+
+    last = landing.default_as_of(con)
+    if last is None:
+        return {}
+    day = min(f.end, last) if f.end else last
+    df = landing.landing(con, f, period=landing.month(day), as_of=day)
+    notes = {}
+    for _, r in df.iterrows():
+        if r["metric"] in notes:
+            continue  # the first (widest) scope the filters show
+        what = "budget" if r["source"] == "budget" else "target"
+        status = landing.STATUS_LABELS.get(r["status"], "").lower()
+        notes[r["metric"]] = (
+            f"{day:%b} {what} {formatting.fmt(r['fmt'], r['target'])} · landing "
+            f"{formatting.fmt(r['fmt'], r['projected'])}"
+            + (f" ({formatting.percent(r['projected_vs_target'], 0)}, {status})" if status else "")
+        )
+    return notes
+
+
+def landing_table(forecast: pd.DataFrame) -> pd.DataFrame:
+    """The "Will we land?" rows as the page shows them (report.landing_rows, formatted)."""
+    from pitwall import report
+
+    rows = report.landing_rows(forecast)
+    # which target and its verdict first: on a phone the last columns scroll out of sight
+    return pd.DataFrame(
+        {
+            "Metric": [r.label + (" (budget)" if r.note else "") for r in rows],
+            "Period": [r.period for r in rows],
+            "Status": [r.status_label for r in rows],
+            "Projected vs target": [r.vs_target for r in rows],
+            "Projected": [r.projected for r in rows],
+            "Target": [r.target for r in rows],
+            "Actual so far": [r.actual for r in rows],
+        }
+    )
+
+
 def export(con, name: str, f: Filters, **options) -> pd.DataFrame:
     """The export `name` (EXPORTS) with the filters and the options that view takes."""
     e = EXPORTS[name]
@@ -393,6 +453,77 @@ def weekly(con, f: Filters) -> pd.DataFrame:
     df = df.set_index("week").reindex(every, fill_value=0).reset_index()
     df[WEEK_MEASURES] = df[WEEK_MEASURES].astype("float64")
     return derive(df, WEEK_RATIOS)
+
+
+EVENT_LAUNCHES = 3  # campaign launches marked on a chart: those with the most spend
+BEFORE_AFTER_DAYS = 28
+BEFORE_AFTER = ["spend", "revenue", "roas", "leads", "cpl", "new_customers", "cac"]
+
+
+def events(con, f: Filters, launches: int = EVENT_LAUNCHES) -> pd.DataFrame:
+    """What happened in f.start..f.end, picked like the chart's data: the events table, and
+    the launches of the `launches` campaigns with the most spend in the range."""
+    df = queries.run(con, "common/events", f.params() | {"launches": launches})
+    for col in ("date", "end_date"):
+        df[col] = pd.to_datetime(df[col])
+    return df
+
+
+def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.DataFrame:
+    """The `days` days before `day` against the `days` days from `day` on (day included),
+    for BEFORE_AFTER, with the filters' channel, kind, segment and region: one row per
+    metric with before, after and the change (points for a percentage). When the data ends
+    sooner, both windows shrink to the days after `day` that the data covers (column
+    `days`), so the two sides always compare equal lengths."""
+    day = pd.Timestamp(day).date()
+    _, last = data_span(con)
+    if last is not None:
+        days = max(0, min(days, (last - day).days + 1))
+    start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days - 1)
+    daily = queries.run(
+        con,
+        "targets/daily",
+        replace(f, start=start, end=end, kind=None).params()
+        | {"lookback_days": DEFAULT_LOOKBACK},
+    )
+    if f.kind is not None:
+        daily = daily[daily["kind"] == f.kind]
+    daily["after"] = pd.to_datetime(daily["day"]).dt.date >= day
+    measures = ["spend", "revenue", "leads", "new_customers"]
+    sums = daily.groupby("after")[measures].sum().reindex([False, True], fill_value=0)
+    both = derive(sums.astype("float64"), ["roas", "cpl", "cac"])
+    out = pd.DataFrame(
+        {"metric": BEFORE_AFTER, "before": both.loc[False, BEFORE_AFTER].to_numpy(),
+         "after": both.loc[True, BEFORE_AFTER].to_numpy()}
+    )
+    out["change"] = ratio(out["after"] - out["before"], out["before"])
+    out["before_start"], out["after_end"], out["days"] = start, end, days
+    return out
+
+
+def before_after_table(card: pd.DataFrame) -> pd.DataFrame:
+    """The before/after card as the page shows it: formatted, changes as text."""
+    from pitwall import formatting
+    from pitwall.metrics import METRICS
+
+    n = int(card["days"].iloc[0]) if len(card) else BEFORE_AFTER_DAYS
+    return pd.DataFrame(
+        {
+            "Metric": [METRICS[m].label for m in card["metric"]],
+            f"{n} days before": [
+                formatting.fmt(METRICS[m].fmt, v) for m, v in zip(card["metric"], card["before"],
+                                                                  strict=True)
+            ],
+            f"{n} days from": [
+                formatting.fmt(METRICS[m].fmt, v) for m, v in zip(card["metric"], card["after"],
+                                                                  strict=True)
+            ],
+            "Change": [
+                formatting.change(METRICS[m].fmt, a, b) or "–"
+                for m, a, b in zip(card["metric"], card["after"], card["before"], strict=True)
+            ],
+        }
+    )
 
 
 def data_span(con) -> tuple:

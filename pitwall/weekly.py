@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from pitwall import highlights, views, weeks
+from pitwall import alerts, highlights, landing, views, weeks
 from pitwall.filters import Filters, check_day
 from pitwall.metrics import derive
 from pitwall.views import WEEK_MEASURES, WEEK_RATIOS
@@ -40,6 +40,28 @@ class Review:
     before: dict  # the week before
     average: dict  # the average week of the four before
     highlights: list[highlights.Highlight] = field(default_factory=list)
+    landing: pd.DataFrame = field(default_factory=landing.parts_empty)  # "Will we land?"
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)  # of the thirteen weeks
+    alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def news(self) -> list[str]:
+        """The alerts the review lists: those of target rules are the "Will we land?"
+        table's off-track rows already."""
+        if self.alerts.empty:
+            return []
+        return list(self.alerts.loc[self.alerts["kind"] != "target", "message"])
+
+    @property
+    def week_events(self) -> pd.DataFrame:
+        """The events that overlap the reviewed week, numbered as the charts mark them."""
+        from pitwall.charts import numbered
+
+        ev = numbered(self.events)
+        if ev.empty:
+            return ev
+        monday, sunday = pd.Timestamp(self.monday), pd.Timestamp(weeks.sunday(self.monday))
+        return ev[(ev["date"] <= sunday) & (ev["end_date"] >= monday)]
 
     @property
     def name(self) -> str:
@@ -79,6 +101,7 @@ def review(con, monday: dt.date, f: Filters | None = None) -> Review:
     # the average week: measures averaged, ratios taken from those averages (ratio of sums)
     average = derive(earlier[WEEK_MEASURES].mean().to_frame().T, WEEK_RATIOS).iloc[0]
     week_filters = replace(f, start=monday, end=weeks.sunday(monday))
+    forecast = landing.for_week(con, monday, week_filters)
     return Review(
         monday=monday,
         filters=week_filters,
@@ -86,5 +109,8 @@ def review(con, monday: dt.date, f: Filters | None = None) -> Review:
         now=rows.loc[this].to_dict(),
         before=rows.iloc[-2].to_dict(),
         average=average.to_dict(),
-        highlights=highlights.find(con, monday, week_filters),
+        highlights=highlights.find(con, monday, week_filters, forecast),
+        landing=forecast,
+        events=views.events(con, f),
+        alerts=alerts.find(con, monday, week_filters, forecast=forecast),
     )

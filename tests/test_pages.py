@@ -811,14 +811,14 @@ def test_data_page_tables_and_health(golden_app, tmp_path):
     at = golden_app("data", ALL_TIME)
     tables = at.dataframe[0].value
     # data rows of the golden CSV files (header excluded)
-    assert dict(zip(tables["table"], tables["rows"], strict=True)) == {
+    assert dict(zip(tables["table_name"], tables["rows"], strict=True)) == {
         "budgets": 14, "campaigns": 6, "channels": 5, "customers": 6, "lead_stages": 24,
         "leads": 8, "orders": 15, "spend": 20, "targets": 4,
     }
-    orders = tables.set_index("table").loc["orders"]
-    assert (str(orders["from"])[:10], str(orders["to"])[:10]) == ("2025-01-12", "2025-04-20")
+    orders = tables.set_index("table_name").loc["orders"]
+    assert (str(orders["first"])[:10], str(orders["last"])[:10]) == ("2025-01-12", "2025-04-20")
     captions = [c.value for c in at.caption]
-    assert "Not loaded: `funnel_stages`, `sales`, `touchpoints`" in captions
+    assert "Not loaded: `events`, `funnel_stages`, `sales`, `touchpoints`" in captions
     assert any(c.endswith("· your files") for c in captions)
     # queries/data/health.sql on the golden business:
     # - spend without budget: events spent 100 in April (04-18) and has no April budget;
@@ -856,7 +856,7 @@ def test_data_page_no_warnings(tmp_path, monkeypatch, golden_dir):
     at = open_page("data", ALL_TIME)
     assert not at.warning
     assert [s.value for s in at.success] == ["No warnings."]
-    rows = at.dataframe[0].value.set_index("table")["rows"]
+    rows = at.dataframe[0].value.set_index("table_name")["rows"]
     assert (rows["spend"], rows["customers"]) == (19, 7)
 
 

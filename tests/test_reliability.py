@@ -156,7 +156,8 @@ def test_concurrent_loads_take_turns_and_keep_each_others_tables(golden_copy, go
         t.join()
     assert not errors, errors
     con = open_readonly(golden_copy)
-    assert con.execute("SELECT online_share FROM targets").fetchall() == [(0.9,)]
+    # the old shape (month, online_share) is stored in the long form
+    assert con.execute("SELECT metric, value FROM targets").fetchall() == [("online_share", 0.9)]
     assert con.execute("SELECT amount FROM budgets").fetchall() == [(999.0,)]
     assert orders(con) == GOLDEN_ORDERS  # orders kept from the warehouse
 
