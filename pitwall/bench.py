@@ -235,12 +235,23 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main(scale: float, runs: int, json_file: Path | None, folder: Path | None) -> int:
+def main(
+    scale: float, runs: int, json_file: Path | None, folder: Path | None, browser: bool = False
+) -> int:
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    result = run(scale, runs, folder, progress)
-    print(table(result))
+    if browser:
+        from pitwall import bench_browser
+
+        folder = folder or ROOT / "data" / f"bench-{scale:g}"
+        prepare(scale, folder, progress)
+        result = bench_browser.measure(folder / "warehouse.duckdb", runs, progress)
+        print(f"Pitwall in Chromium, scale {scale:g} ({machine()['cpus']} cores)\n")
+        print(bench_browser.table(result))
+    else:
+        result = run(scale, runs, folder, progress)
+        print(table(result))
     if json_file:
         json_file.write_text(json.dumps(result, indent=2))
         print(f"\nJSON written to {json_file}")

@@ -153,6 +153,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--runs", type=int, default=5, help="warm runs per median (at least 5)")
     b.add_argument("--json", type=Path, help="also write the figures to this file")
     b.add_argument("--dir", type=Path, help="files and warehouse (default: data/bench-SCALE)")
+    b.add_argument(
+        "--browser",
+        action="store_true",
+        help="only time pages as felt in Chromium: opening each page, changing a filter",
+    )
     b.set_defaults(func=cmd_bench)
     return p
 
@@ -336,7 +341,7 @@ def cmd_bench(args) -> int:
 
     if args.runs < 5:
         raise ValueError("--runs must be 5 or more: a median of fewer warm runs is noise")
-    return bench.main(args.scale, args.runs, args.json, args.dir)
+    return bench.main(args.scale, args.runs, args.json, args.dir, browser=args.browser)
 
 
 def _print_progress(message: str) -> None:

@@ -3,34 +3,14 @@ free loopback port, started, waited for and stopped in one place."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from pitwall.browser import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
 
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "REPO", "running_app"]  # the tests import these here
 from pitwall.navigation import DEFAULT_PAGE
 from pitwall.navigation import PAGES as NAVIGATION
-
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("PITWALL_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 # The pages of app.py (pitwall/navigation.py): (URL path, page title, shows KPI tiles and
 # charts: the pages with a query set)
@@ -48,66 +28,6 @@ END_MARKERS["/data"] = "The import contract"
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last = "no answer yet"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"Streamlit exited with code {proc.returncode} before answering "
-                f"{url}/_stcore/health. Log:\n{log.read_text(errors='replace')[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-                last = f"HTTP {resp.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = repr(exc)
-        time.sleep(0.25)
-    pytest.fail(
-        f"Streamlit did not answer {url}/_stcore/health within {timeout:.0f} s "
-        f"(last: {last}). Log:\n{log.read_text(errors='replace')[-3000:]}"
-    )
-
-
-@contextlib.contextmanager
-def running_app(
-    warehouse: Path, log: Path, *args: str, port: int | None = None, timeout: float = 60.0
-) -> Iterator[str]:
-    """`streamlit run app.py` over `warehouse` (extra Streamlit `args` allowed), logging to
-    `log`; yields its loopback URL once healthy and stops it afterwards."""
-    port = port or free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        *args,
-    ]  # fmt: skip
-    env = {**os.environ, "PITWALL_WAREHOUSE": str(warehouse)}
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(url, proc, log, timeout)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 # What a page shows, read in one go: Streamlit's run state, the titles, the tiles, the links
