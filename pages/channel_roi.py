@@ -162,7 +162,7 @@ if ui.page_header(
             },
         )
         st.caption(
-            "Right: each model's credit against last touch (+100 % = twice as much). Channels "
+            "Credit against last touch: +100 % is twice as much as last touch gives. Channels "
             "that open journeys gain under first touch and position based; those that close "
             "them gain under last touch. Every model shares out the same revenue; ROAS per "
             "model is in the table."

@@ -23,6 +23,7 @@ if ui.page_header(
     cohorts, econ, gained = q["cohorts"], q["economics"], q["what_if"]
     summary = views.retention_summary(cohorts)
     extra = views.what_if_summary(gained)
+    worth = views.economics_summary(econ)
     ui.kpi_tiles(
         [
             ui.Tile("cohort_size", summary["cohort_size"], label="Customers acquired"),
@@ -34,6 +35,13 @@ if ui.page_header(
                 "month after their cohort month (complete months only).",
             ),
             ui.Tile("revenue", summary["revenue"], label="Revenue from these cohorts"),
+            ui.Tile(
+                "ltv_to_cac",
+                worth["ltv_to_cac"],
+                help="What the acquired customers bought in their first 12 months, per "
+                "customer, over the blended CAC: all channels' spend in the period / all "
+                "new customers. Per channel below.",
+            ),
             ui.Tile(
                 "revenue_gained",
                 extra["revenue_gained"],

@@ -22,10 +22,14 @@ def _missing(value) -> bool:
 TARGETS = {"spend_to_budget": 1.0}
 
 
+TINY = 1e-9  # a denominator this close to 0 (binary noise of a sum that cancels) is none
+
+
 def ratio(numerator, denominator) -> pd.Series:
+    """numerator / denominator, empty where the denominator is (about) zero or missing."""
     num = pd.Series(numerator, dtype="float64")
     den = pd.Series(denominator, dtype="float64", index=num.index)
-    out = num / den.where(den != 0)
+    out = num / den.where(den.abs() > TINY)
     return out.where(np.isfinite(out))
 
 

@@ -81,9 +81,7 @@ EXPORTS: dict[str, Export] = {
             "mature_customers",
         ),
     ),
-    "targets": Export(
-        "landing_forecast", landing.COLUMNS, ("month", "quarter", "as_of", "method")
-    ),
+    "targets": Export("landing_forecast", landing.COLUMNS, ("month", "quarter", "as_of", "method")),
 }
 VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
 ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]
@@ -163,8 +161,15 @@ def funnel_summary(stages: pd.DataFrame) -> dict:
     (conversion from first into the last stage), stage skips, and the stage with the
     biggest drop (lowest conversion from the previous stage)."""
     if stages.empty:
-        return {"leads": 0, "won": 0, "win_rate": None, "skipped": 0, "last_stage": None,
-                "worst_stage": None, "worst_conversion": None}
+        return {
+            "leads": 0,
+            "won": 0,
+            "win_rate": None,
+            "skipped": 0,
+            "last_stage": None,
+            "worst_stage": None,
+            "worst_conversion": None,
+        }
     worst = stages.iloc[1:].dropna(subset=["conversion_from_previous"])
     worst = worst.sort_values("conversion_from_previous", kind="stable").head(1)
     return {
@@ -232,6 +237,24 @@ def cumulative_revenue(cohorts: pd.DataFrame) -> pd.DataFrame:
 def what_if(con, f: Filters, lift: float) -> pd.DataFrame:
     """Revenue gained per period at `lift` more retention points (economics.what_if)."""
     return economics.what_if(retention(con, f, mode="bounded"), lift)
+
+
+def economics_summary(econ: pd.DataFrame) -> dict:
+    """Cohort economics over all channels: 12-month value per customer, CAC (all channels'
+    spend over all their new customers) and their ratio."""
+    customers = econ["new_customers"].sum()
+    value = (econ["ltv_12m"] * econ["new_customers"]).sum(min_count=1)
+    out = pd.DataFrame(
+        [
+            {
+                "ltv_12m": value / customers if customers else None,
+                "spend": econ["spend"].sum(),
+                "new_customers": customers,
+            }
+        ]
+    )
+    out = derive(out, ["cac"])
+    return derive(out, ["ltv_to_cac"]).iloc[0].to_dict()
 
 
 def what_if_summary(gained: pd.DataFrame) -> dict:
@@ -483,8 +506,7 @@ def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.Data
     daily = queries.run(
         con,
         "targets/daily",
-        replace(f, start=start, end=end, kind=None).params()
-        | {"lookback_days": DEFAULT_LOOKBACK},
+        replace(f, start=start, end=end, kind=None).params() | {"lookback_days": DEFAULT_LOOKBACK},
     )
     if f.kind is not None:
         daily = daily[daily["kind"] == f.kind]
@@ -493,8 +515,11 @@ def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.Data
     sums = daily.groupby("after")[measures].sum().reindex([False, True], fill_value=0)
     both = derive(sums.astype("float64"), ["roas", "cpl", "cac"])
     out = pd.DataFrame(
-        {"metric": BEFORE_AFTER, "before": both.loc[False, BEFORE_AFTER].to_numpy(),
-         "after": both.loc[True, BEFORE_AFTER].to_numpy()}
+        {
+            "metric": BEFORE_AFTER,
+            "before": both.loc[False, BEFORE_AFTER].to_numpy(),
+            "after": both.loc[True, BEFORE_AFTER].to_numpy(),
+        }
     )
     out["change"] = ratio(out["after"] - out["before"], out["before"])
     out["before_start"], out["after_end"], out["days"] = start, end, days
@@ -511,12 +536,12 @@ def before_after_table(card: pd.DataFrame) -> pd.DataFrame:
         {
             "Metric": [METRICS[m].label for m in card["metric"]],
             f"{n} days before": [
-                formatting.fmt(METRICS[m].fmt, v) for m, v in zip(card["metric"], card["before"],
-                                                                  strict=True)
+                formatting.fmt(METRICS[m].fmt, v)
+                for m, v in zip(card["metric"], card["before"], strict=True)
             ],
             f"{n} days from": [
-                formatting.fmt(METRICS[m].fmt, v) for m, v in zip(card["metric"], card["after"],
-                                                                  strict=True)
+                formatting.fmt(METRICS[m].fmt, v)
+                for m, v in zip(card["metric"], card["after"], strict=True)
             ],
             "Change": [
                 formatting.change(METRICS[m].fmt, a, b) or "–"

@@ -523,6 +523,9 @@ def test_cohorts_all_time(golden_app):
         # tests/test_economics.py: +5 points on Jan p1 (2 customers) and Feb p1 (4), each
         # extra customer at p1's 120 per active customer: 0.3 x 120 (Jan p2 is at 100 %)
         "Revenue gained at +5 points": "€36.00",
+        # 12-month value of all 7 customers: events 870 + referral 350 + search 500 + social
+        # 330 = 2050; blended CAC 1505 / 7: 2050 / 1505 = 1.362
+        "LTV / CAC": "1.36×",
     }
     # then the value curves, LTV/CAC, payback and the what-if (tests below)
     retention, revenue, cumulative, by_kind = charts(at)[:4]
@@ -572,6 +575,7 @@ def test_cohorts_unbounded_mode(golden_app):
         "Active in month 1": "83.3 %",
         "Revenue from these cohorts": "€2,020",  # revenue stays that of period k
         "Revenue gained at +5 points": "€36.00",  # the what-if is always "in the month"
+        "LTV / CAC": "1.36×",
     }
     cells = chart_data(charts(at)[0], "cohort_month", "period", "retention_rate")
     assert by_key(cells, ["cohort_month", "period"], "retention_rate") == approx({
@@ -589,6 +593,9 @@ def test_cohorts_range(golden_app):
         "Active in month 1": "–",
         "Revenue from these cohorts": "€100",  # o10 60 + o11 40 (o9 is before the cohort)
         "Revenue gained at +5 points": "–",  # no period after the cohort month is complete
+        # k5 (social) bought 30 + 60 + 40 = 130 in 12 months; blended CAC: all 290 spent in
+        # range over the one new customer: 130 / 290 = 0.448
+        "LTV / CAC": "0.45×",
     }
     cells = chart_data(charts(at)[0], "cohort_month", "period", "retention_rate")
     assert by_key(cells, ["cohort_month", "period"], "retention_rate") == approx(
@@ -639,6 +646,7 @@ def test_cohorts_work_from_orders_alone(orders_only):
         # Jan p1 is the one complete period after acquisition, and nobody was active in it:
         # what an extra active customer would spend is unknown
         "Revenue gained at +5 points": "–",
+        "LTV / CAC": "–",  # no campaigns, no spend: no CAC
     }
     cells = chart_data(charts(at)[0], "cohort_month", "period", "retention_rate")
     assert by_key(cells, ["cohort_month", "period"], "retention_rate") == approx({
