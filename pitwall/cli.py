@@ -128,6 +128,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--runs", type=int, default=5, help="warm runs per median (at least 5)")
     b.add_argument("--json", type=Path, help="also write the figures to this file")
     b.add_argument("--dir", type=Path, help="files and warehouse (default: data/bench-SCALE)")
+    b.add_argument(
+        "--model",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also fit the marketing-mix model and time the planner (default: yes)",
+    )
     b.set_defaults(func=cmd_bench)
     return p
 
@@ -295,7 +301,7 @@ def cmd_bench(args) -> int:
 
     if args.runs < 5:
         raise ValueError("--runs must be 5 or more: a median of fewer warm runs is noise")
-    return bench.main(args.scale, args.runs, args.json, args.dir)
+    return bench.main(args.scale, args.runs, args.json, args.dir, args.model)
 
 
 def _print_progress(message: str) -> None:

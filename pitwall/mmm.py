@@ -10,9 +10,10 @@ stored as posterior draws, and everything the planner needs is recomputed from t
 The model per week t:  outcome_t = base_t + sum over channels of
     beta_c * (1 - exp(-lam_c * z_ct)) / (1 + exp(-lam_c * z_ct))
 with z_ct = geometric adstock (decay alpha_c, 8 weeks, normalised) of the channel's weekly
-spend divided by its largest weekly spend, and base_t = intercept + linear trend + yearly
-seasonality (2 Fourier pairs) + controls. The outcome is divided by its largest week before
-fitting (the library's scaling); stored betas are back in outcome units per week.
+spend divided by its largest weekly spend, and base_t = intercept + trend (linear and a
+square-root bend) + yearly seasonality (4 Fourier pairs) + controls. The outcome is divided
+by its largest week before fitting (the library's scaling); stored betas are back in outcome
+units per week.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ MIN_WEEKS = 52
 MIN_SPEND_WEEKS = 8
 HOLDOUT_WEEKS = 8
 L_MAX = 8
-FOURIER_PAIRS = 2
+FOURIER_PAIRS = 4
 # Sampling: 2 chains in parallel on 2 cores. Enough for r-hat <= 1.01 on the demo.
 CHAINS, TUNE, DRAWS = 2, 500, 500
 HOLDOUT_TUNE, HOLDOUT_DRAWS = 300, 200  # the holdout check only needs the predictive mean
@@ -249,7 +250,9 @@ def _frame(inputs: Inputs, n: int | None = None) -> tuple[pd.DataFrame, list[str
     names = [f"c{i}" for i in range(len(inputs.channels))]  # the library wants plain names
     df = pd.DataFrame(inputs.spend.to_numpy(float)[:n], columns=names)
     df.insert(0, "date", pd.to_datetime(inputs.weeks[:n]))
-    df["trend"] = np.linspace(0, 1, len(inputs.weeks))[:n]
+    t = np.linspace(0, 1, len(inputs.weeks))[:n]
+    df["trend"] = t
+    df["trend_bend"] = np.sqrt(t)  # growth that slows down (a customer base filling up)
     for i, c in enumerate(inputs.controls.columns):
         df[f"control{i}"] = inputs.controls[c].to_numpy(float)[:n]
     return df, names
@@ -270,7 +273,7 @@ def _model(inputs: Inputs, n: int):
     top = x.max(axis=0)
     height = logistic(adstock(x.T, np.full(len(names), PRIOR_ALPHA)) / top[:, None], PRIOR_LAM)
     beta_sigma = PRIOR_ROAS * x.sum(axis=0) / (n * height.mean(axis=1) * y_scale)
-    controls = ["trend", *[c for c in df.columns if c.startswith("control")]]
+    controls = ["trend", "trend_bend", *[c for c in df.columns if c.startswith("control")]]
     return (
         MMM(
             date_column="date",
