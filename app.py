@@ -13,6 +13,7 @@ pages = [
     st.Page("pages/weekly.py", title="Weekly review", icon=":material/event_note:", default=True),
     st.Page("pages/spend_balance.py", title="Spend balance", icon=":material/balance:"),
     st.Page("pages/channel_roi.py", title="Channel ROI", icon=":material/trending_up:"),
+    st.Page("pages/budget_planner.py", title="Budget planner", icon=":material/tune:"),
     st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
     st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:"),
     st.Page("pages/data.py", title="Data", icon=":material/database:"),

@@ -258,8 +258,22 @@ def _frame(inputs: Inputs, n: int | None = None) -> tuple[pd.DataFrame, list[str
     return df, names
 
 
+def _quiet() -> None:
+    """The libraries' advice (4 chains, ArviZ's coming refactor) is not the user's business:
+    the fit's own diagnostics are stored and shown."""
+    import logging
+    import warnings
+
+    for name in ("pymc", "pymc_marketing", "pytensor", "jax", "numpyro"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="arviz")
+    warnings.filterwarnings("ignore", module="pymc_marketing")
+    warnings.filterwarnings("ignore", module="pymc")
+
+
 def _model(inputs: Inputs, n: int):
     os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
+    _quiet()
     from pymc_extras.prior import Prior
     from pymc_marketing.mmm import GeometricAdstock, LogisticSaturation
     from pymc_marketing.mmm.multidimensional import MMM
@@ -444,6 +458,7 @@ def _summarise(inputs: Inputs, model, scales: dict, attributed: pd.DataFrame, se
         "stored_draws": len(keep),
         "r_hat_max": rhat_max,
         "divergences": int(model.idata.sample_stats["diverging"].sum()),
+        "actual_total": float(inputs.y.sum()),
         "r2": float(r2),
         "mape": mape,
         "l_max": L_MAX,

@@ -66,8 +66,11 @@ def weekly(con) -> pd.DataFrame:
 
 
 def export_frame(view: str, frame: pd.DataFrame) -> pd.DataFrame:
-    cols = PLAN_COLUMNS if view == "plan" else VIEW_COLUMNS[view]
-    return frame[cols]
+    """The declared columns; numbers rounded to 6 decimals like every export."""
+    out = frame[PLAN_COLUMNS if view == "plan" else VIEW_COLUMNS[view]].copy()
+    floats = out.select_dtypes("float").columns
+    out[floats] = out[floats].round(6)
+    return out
 
 
 @dataclass
