@@ -34,6 +34,7 @@ if ui.page_header(
     money = fit["outcome"] == "revenue"
     fmt = formatting.money if money else formatting.count
     st.caption(
+        "The model is fitted on the whole business: the sidebar's filters do not apply here. "
         f"Modelled {outcome} over {fit['weeks']} weeks, {fit['first_week']:%d %b %Y} to "
         f"{fit['last_week']:%d %b %Y}; fitted {fit['fitted_at']:%d %b %Y %H:%M}. "
         "Intervals hold 94 % of the model's belief."
@@ -51,6 +52,7 @@ if ui.page_header(
                 if k["spend"]
                 else None,
                 delta_color="off",
+                delta_arrow="off",
                 help=f"Modelled {outcome} per euro of {kind} spend, against what attribution "
                 "(Channel ROI, last touch) credits it with.",
                 border=True,
@@ -68,6 +70,7 @@ if ui.page_header(
         str(best["channel"]),
         delta=f"{best['marginal_roas']:.2f} back per € (marginal)",
         delta_color="off",
+        delta_arrow="off",
         help="The channel whose next euro returns most at today's spend.",
         border=True,
     )
@@ -125,22 +128,19 @@ if ui.page_header(
         k1.metric("Budget", formatting.money(result.budget), border=True,
                   help=f"For the {result.weeks} weeks after the data's last week.")
         k2.metric(
-            f"Expected {outcome}, current split",
+            f"{outcome.capitalize()}, current split",
             fmt(s["current"]),
             help=f"94 % interval {fmt(s['current_low'])} – {fmt(s['current_high'])}. "
             "What the channels bring, the base excluded, including carry-over.",
             border=True,
         )
         k3.metric(
-            f"Expected {outcome}, planned split",
+            f"{outcome.capitalize()}, planned split",
             fmt(s["planned"]),
             delta=f"{fmt(s['gain'])} ({s['gain_probability']:.0%} likely better)",
             help=f"94 % interval {fmt(s['planned_low'])} – {fmt(s['planned_high'])}; gain "
             f"{fmt(s['gain_low'])} – {fmt(s['gain_high'])}.",
             border=True,
-        )
-        share_text = (
-            f"{result.planned_online_share:.0%} (now {result.current_online_share:.0%})"
         )
         limits = []
         if result.share_min is not None:
@@ -149,7 +149,10 @@ if ui.page_header(
             limits.append(f"at most {result.share_max:.0%}")
         k4.metric(
             "Online share, planned",
-            share_text,
+            formatting.percent(result.planned_online_share),
+            delta=f"now {formatting.percent(result.current_online_share)}",
+            delta_color="off",
+            delta_arrow="off",
             help="Limits: " + (", ".join(limits) or "none")
             + (f"; target {result.target_share:.0%}" if result.target_share is not None else ""),
             border=True,
@@ -206,7 +209,16 @@ if ui.page_header(
         "last quarter. Flat curves: more spend adds little."
     )
     curves = planner_ui.read("response_curves")
-    st.altair_chart(planner_charts.response_curves(curves, ch), width="stretch")
+    order = ch.sort_values("spend", ascending=False)
+    for start in range(0, len(order), 3):
+        cols = st.columns(3)
+        for col, row in zip(cols, order.iloc[start : start + 3].itertuples(), strict=False):
+            curve = curves[curves["channel"] == row.channel]
+            col.markdown(f"**{row.channel}** · {row.kind}")
+            col.altair_chart(
+                planner_charts.response_curve(curve, row.kind, row.weekly_spend_now),
+                width="stretch",
+            )
 
     st.subheader("Contribution over time")
     weekly = planner_ui.read("weekly")
@@ -231,6 +243,7 @@ if ui.page_header(
         "converged" if ok else "check",
         delta=f"r̂ max {fit['r_hat_max']:.3f}, {fit['divergences']} divergences",
         delta_color="off",
+        delta_arrow="off",
         border=True,
         help="r̂ near 1.00 (at most 1.01) and no divergences: the chains agree.",
     )

@@ -278,6 +278,8 @@ def _model(inputs: Inputs, n: int):
     from pymc_marketing.mmm import GeometricAdstock, LogisticSaturation
     from pymc_marketing.mmm.multidimensional import MMM
 
+    _quiet()  # again: importing pymc sets its loggers' levels
+
     df, names = _frame(inputs, n)
     x = inputs.spend.to_numpy(float)[:n]
     y_scale = float(np.abs(inputs.y[:n]).max())
@@ -566,6 +568,11 @@ def read_fit(con) -> dict | None:
     if not has_fit(con):
         return None
     row = con.execute("SELECT * FROM mmm_fit").df().iloc[0].to_dict()
+    for key in ("first_week", "last_week"):
+        row[key] = pd.Timestamp(row[key]).date()
+    for key, value in row.items():  # NaN from an empty cell reads as None, like JSON's null
+        if isinstance(value, float) and np.isnan(value):
+            row[key] = None
     row["stale"] = str(meta.info(con).get("loaded_at", "")) != str(row.get("loaded_at", ""))
     return row
 

@@ -12,10 +12,18 @@ BASE_COLOR = "#c9c9c9"
 
 
 def roas_compare(ch: pd.DataFrame) -> alt.LayerChart:
-    """Modelled ROAS with its 94 % interval against attributed ROAS, one row per channel."""
-    df = _data(ch.assign(attributed=ch["attributed_roas"].fillna(0.0)))
+    """Modelled ROAS with its 94 % interval against attributed ROAS, one row per channel.
+    The axis ends past the widest interval; an attributed ROAS beyond it sits at the edge
+    with its value written beside it."""
+    df = ch.assign(attributed=ch["attributed_roas"].fillna(0.0))
+    edge = float(max(df["roas_high"].max(), 1.0) * 1.15)
+    df = _data(df.assign(
+        attributed_shown=df["attributed"].clip(upper=edge),
+        beyond=[f"{v:.1f}× →" if v > edge else "" for v in df["attributed"]],
+    ))
     order = list(df.sort_values("roas", ascending=False)["channel"])
-    y = alt.Y("channel:N", sort=order, title=None)
+    y = alt.Y("channel:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
+    scale = alt.Scale(domain=[0, edge], clamp=True, nice=False)
     tips = [
         "channel:N",
         "kind:N",
@@ -26,72 +34,53 @@ def roas_compare(ch: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("attributed:Q", format=".2f", title="Attributed ROAS"),
     ]
     base = alt.Chart(df).encode(y=y, tooltip=tips)
-    band = base.mark_rule(strokeWidth=3, opacity=0.45).encode(
-        x=alt.X("roas_low:Q", title="Euros back per euro spent"),
+    band = base.mark_rule(strokeWidth=4, opacity=0.4).encode(
+        x=alt.X("roas_low:Q", title="Euros back per euro spent", scale=scale),
         x2="roas_high:Q",
         color=alt.Color("kind:N", scale=KIND_SCALE, title="Modelled (94 % interval)"),
     )
-    point = base.mark_point(filled=True, size=90).encode(
-        x="roas:Q", color=alt.Color("kind:N", scale=KIND_SCALE, legend=None)
+    point = base.mark_point(filled=True, size=90, opacity=1).encode(
+        x=alt.X("roas:Q", scale=scale), color=alt.Color("kind:N", scale=KIND_SCALE, legend=None)
     )
-    attributed = base.mark_tick(color=ATTRIBUTED_COLOR, thickness=3, size=16).encode(
-        x="attributed:Q"
+    attributed = base.mark_tick(color=ATTRIBUTED_COLOR, thickness=3, size=18).encode(
+        x=alt.X("attributed_shown:Q", scale=scale)
+    )
+    beyond = base.mark_text(align="right", dx=-6, dy=-9, fontSize=10, color="#5c5c5c").encode(
+        x=alt.X("attributed_shown:Q", scale=scale), text="beyond:N"
     )
     one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(
         color=TARGET_COLOR, strokeDash=[3, 3]
-    ).encode(x="x:Q")
-    return (band + point + attributed + one).properties(height=max(24 * len(df), 120))
+    ).encode(x=alt.X("x:Q", scale=scale))
+    return (band + point + attributed + beyond + one).properties(height=32 * len(df))
 
 
-def response_curves(curves: pd.DataFrame, channels: pd.DataFrame, columns: int = 4):
-    """Weekly spend -> weekly outcome per channel, its interval, today's weekly spend marked."""
-    df = _data(curves.merge(channels[["channel", "kind"]], on="channel"))
-    now = channels[["channel", "kind", "weekly_spend_now"]]
-    order = list(channels.sort_values("spend", ascending=False)["channel"])
+def response_curve(curve: pd.DataFrame, kind: str, now: float) -> alt.LayerChart:
+    """One channel: weekly spend -> weekly outcome, its interval, today's weekly spend."""
+    color = KIND_COLORS.get(kind, KIND_COLORS["offline"])
+    df = _data(curve)
     x = alt.X("weekly_spend:Q", axis=money_axis("Weekly spend"))
-    band = (
-        alt.Chart()
-        .mark_area(opacity=0.25)
-        .encode(
-            x=x,
-            y=alt.Y("weekly_outcome_low:Q", axis=money_axis("Weekly outcome")),
-            y2="weekly_outcome_high:Q",
-            color=alt.Color("kind:N", scale=KIND_SCALE, legend=None),
-        )
+    band = alt.Chart(df).mark_area(opacity=0.22, color=color).encode(
+        x=x,
+        y=alt.Y("weekly_outcome_low:Q", axis=money_axis("Weekly outcome")),
+        y2="weekly_outcome_high:Q",
     )
-    line = (
-        alt.Chart()
-        .mark_line()
-        .encode(
-            x=x,
-            y="weekly_outcome:Q",
-            color=alt.Color("kind:N", scale=KIND_SCALE, title="Kind"),
-            tooltip=[
-                "channel:N",
-                alt.Tooltip("weekly_spend:Q", format=MONEY, title="Weekly spend (€)"),
-                alt.Tooltip("weekly_outcome:Q", format=MONEY, title="Weekly outcome"),
-                alt.Tooltip("weekly_outcome_low:Q", format=MONEY, title="Interval from"),
-                alt.Tooltip("weekly_outcome_high:Q", format=MONEY, title="Interval to"),
-            ],
-        )
+    line = alt.Chart(df).mark_line(color=color).encode(
+        x=x,
+        y="weekly_outcome:Q",
+        tooltip=[
+            alt.Tooltip("weekly_spend:Q", format=MONEY, title="Weekly spend (€)"),
+            alt.Tooltip("weekly_outcome:Q", format=MONEY, title="Weekly outcome"),
+            alt.Tooltip("weekly_outcome_low:Q", format=MONEY, title="Interval from"),
+            alt.Tooltip("weekly_outcome_high:Q", format=MONEY, title="Interval to"),
+        ],
     )
-    marker = (
-        alt.Chart(now)
-        .mark_rule(color=TARGET_COLOR, strokeDash=[4, 3])
-        .encode(
-            x="weekly_spend_now:Q",
-            tooltip=[
-                "channel:N",
-                alt.Tooltip("weekly_spend_now:Q", format=MONEY, title="Today's weekly spend (€)"),
-            ],
-        )
+    marker = alt.Chart(pd.DataFrame({"now": [now]})).mark_rule(
+        color=TARGET_COLOR, strokeDash=[4, 3]
+    ).encode(
+        x="now:Q",
+        tooltip=[alt.Tooltip("now:Q", format=MONEY, title="Today's weekly spend (€)")],
     )
-    return (
-        alt.layer(band, line, marker, data=df)
-        .properties(width=190, height=130)
-        .facet(facet=alt.Facet("channel:N", sort=order, title=None), columns=columns, data=df)
-        .resolve_scale(x="independent", y="independent")
-    )
+    return (band + line + marker).properties(height=180)
 
 
 def contributions(weekly: pd.DataFrame, channels: pd.DataFrame) -> alt.Chart:

@@ -20,6 +20,7 @@ import pytest
 
 from pitwall import highlights, mmm, plan_views
 from pitwall.bench import measure_model
+from pitwall.demo_build import build_demo
 from pitwall.filters import Filters
 from pitwall.load import load
 from pitwall.warehouse import open_readonly
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 0.30  # docs/metrics.md: identified channels within 30 % of the truth
 IDENTIFIED_SPREAD = 5.0  # an interval whose top is at most 5 x its bottom: the data decided
 BURSTS = {"Trade fairs", "PR & events", "Direct mail"}
+DEMO_END = "2026-11-21"  # as conftest.fitted_demo
 
 
 def cli(*args, warehouse: Path | None = None, timeout=600):
@@ -160,7 +162,7 @@ def test_exports_have_the_declared_columns(fitted_demo):
 
 def test_plan_command_meets_its_limits(fitted_demo, tmp_path):
     bounds = tmp_path / "bounds.csv"
-    bounds.write_text("channel,min,max\nTrade fairs,100000,200000\nPrint,,20000\n")
+    bounds.write_text("channel,min,max\nTrade fairs,100000,200000\nPrint,0,20000\n")
     run = cli(
         "plan", "--budget", "1500000", "--weeks", "13", "--min-online-share", "0.35",
         "--bounds", str(bounds), "--format", "json", warehouse=fitted_demo,
@@ -215,9 +217,7 @@ def test_a_load_keeps_the_fit_and_marks_it_stale(fitted_demo, tmp_path):
     monday = c.execute("SELECT max(week) FROM mmm_spend").fetchone()[0]
     assert highlights.marginal_returns(c, monday, Filters())  # fresh fit: the finding shows
     c.close()
-    weeks = pd.date_range("2023-11-06", "2026-10-25", freq="7D")
-    controls = pd.DataFrame({"date": weeks, "name": "competitor promo", "value": 1.0})
-    load({"controls": controls}, path)
+    build_demo(path, end=dt.date.fromisoformat(DEMO_END))  # the same data, loaded again
     c = open_readonly(path)
     try:
         fit = mmm.read_fit(c)
