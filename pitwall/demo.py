@@ -892,7 +892,7 @@ def _lift_expected(weekly: _Weekly, scale: float, bump: float = 0.0) -> tuple[np
 
 def _lift(rng, cal, weekly: _Weekly, spend, cp, cust: dict, orders: dict, scale) -> dict:
     """Orders lifted by spend: Poisson per week and channel, placed on a random day of the week
-    with an existing customer of the segment (one who has placed a first order already)."""
+    with a customer of the segment who is active that month anyway."""
     revenue, _ = _lift_expected(weekly, 1.0)
     scale_rev = revenue * scale
     b2c_share = _b2c_share(spend, cp)  # per channel, by spend
@@ -914,18 +914,27 @@ def _lift(rng, cal, weekly: _Weekly, spend, cp, cust: dict, orders: dict, scale)
     cum = np.cumsum(_SALES_MIX[2 + seg], axis=1)
     u = rng.random(len(ch))
     sales = (u >= cum[:, 0]).astype(np.int8) + (u >= cum[:, 1])
-    # the customer: someone of the segment whose first order came before this one
+    # The customer: one of the segment who orders anyway that month and whose first order
+    # came before this one. A lifted order adds to what active customers buy, so who is
+    # active in a month (retention, cohorts) stays exactly as the retention model made it.
     first_t = np.full(len(cust["t"]), np.iinfo(np.int64).max)
     np.minimum.at(first_t, orders["cust"], orders["t"])
+    month_s = (cal.day0 + cal.month_start()) * DAY
+    o_month = np.searchsorted(month_s, orders["t"], side="right") - 1
+    l_month = np.searchsorted(month_s, t, side="right") - 1
     who = np.full(len(ch), -1)
-    for s in (0, 1):
-        pool = np.flatnonzero(cust["seg"] == s)
-        pool = pool[np.argsort(first_t[pool], kind="stable")]
-        here = np.flatnonzero(seg == s)
-        count = np.searchsorted(first_t[pool], t[here], side="left")
-        pick = (rng.random(len(here)) * count).astype(np.int64)
-        who[here] = np.where(count > 0, pool[np.minimum(pick, len(pool) - 1)], -1)
-    keep = who >= 0  # the window's first hours have nobody yet
+    for m in range(MONTHS):
+        active = np.unique(orders["cust"][o_month == m])
+        for s in (0, 1):
+            pool = active[cust["seg"][active] == s]
+            pool = pool[np.argsort(first_t[pool], kind="stable")]
+            here = np.flatnonzero((seg == s) & (l_month == m))
+            if not len(here) or not len(pool):
+                continue
+            count = np.searchsorted(first_t[pool], t[here], side="left")
+            pick = (rng.random(len(here)) * count).astype(np.int64)
+            who[here] = np.where(count > 0, pool[np.minimum(pick, len(pool) - 1)], -1)
+    keep = who >= 0  # a month's first hours may have nobody yet
     return {
         "cust": who[keep],
         "t": t[keep],

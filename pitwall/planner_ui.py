@@ -110,7 +110,11 @@ def controls(data: plan_views.PlanData) -> Controls:
         help="The budget covers this many weeks after the data's last week.",
     )
     weeks = int(_clamp(weeks, 1, planner.MAX_WEEKS) or planner.DEFAULT_WEEKS)
-    current, default_budget = planner.current_amounts(data.spend, channels, weeks, None)
+    try:
+        current, default_budget = planner.current_amounts(data.spend, channels, weeks, None)
+    except planner.PlanError as exc:
+        st.error(f"No plan can be made: {exc}.", icon=":material/block:")
+        st.stop()
     budget = c2.number_input(
         "Budget (€)",
         min_value=0.0,

@@ -162,20 +162,20 @@ def test_exports_have_the_declared_columns(fitted_demo):
 
 def test_plan_command_meets_its_limits(fitted_demo, tmp_path):
     bounds = tmp_path / "bounds.csv"
-    bounds.write_text("channel,min,max\nTrade fairs,100000,200000\nPrint,0,20000\n")
+    bounds.write_text("channel,min,max\nTrade fairs,300000,700000\nPrint,0,20000\n")
     run = cli(
-        "plan", "--budget", "1500000", "--weeks", "13", "--min-online-share", "0.35",
+        "plan", "--budget", "1300000", "--weeks", "13", "--min-online-share", "0.35",
         "--bounds", str(bounds), "--format", "json", warehouse=fitted_demo,
     )
     assert run.returncode == 0, run.stderr
     plan = pd.DataFrame(json.loads(run.stdout))
     assert list(plan.columns) == plan_views.PLAN_COLUMNS
-    assert plan["planned_spend"].sum() == pytest.approx(1_500_000, abs=1e-3)
-    assert plan["current_spend"].sum() == pytest.approx(1_500_000, abs=1e-3)
+    assert plan["planned_spend"].sum() == pytest.approx(1_300_000, abs=1e-3)
+    assert plan["current_spend"].sum() == pytest.approx(1_300_000, abs=1e-3)
     online = plan.loc[plan["kind"] == "online", "planned_spend"].sum()
-    assert online / 1_500_000 >= 0.35 - 1e-9
+    assert online / 1_300_000 >= 0.35 - 1e-9
     p = plan.set_index("channel")
-    assert 100_000 - 1e-6 <= p.loc["Trade fairs", "planned_spend"] <= 200_000 + 1e-6
+    assert 300_000 - 1e-6 <= p.loc["Trade fairs", "planned_spend"] <= 700_000 + 1e-6
     assert p.loc["Print", "planned_spend"] <= 20_000 + 1e-6
     assert (p["change"] == p["planned_spend"] - p["current_spend"]).all()
     assert p["expected_outcome_planned"].sum() > p["expected_outcome_current"].sum()
