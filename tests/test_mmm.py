@@ -299,11 +299,13 @@ def _warehouse(tmp_path: Path, name: str, **kwargs) -> Path:
         ),
         ({"weeks": 60, "revenue": "none"}, "no revenue in the modelled weeks"),
         ({"weeks": 60, "revenue": "constant"}, "revenue is the same every week"),
+        ({"weeks": 60, "outcome": "leads"}, "no leads in the modelled weeks"),
     ],
 )
 def test_fit_refuses_data_it_cannot_model(tmp_path, kwargs, says):
+    outcome = kwargs.pop("outcome", "revenue")
     path = _warehouse(tmp_path, "w", **kwargs)
-    run = cli("model", "fit", warehouse=path)
+    run = cli("model", "fit", "--outcome", outcome, warehouse=path)
     assert run.returncode == 2, run.stderr
     assert says in run.stderr and "Traceback" not in run.stderr
     # progress lines, then one line saying why
@@ -333,3 +335,16 @@ def test_fit_is_reproducible_with_a_seed(tmp_path):
         c.close()
     pd.testing.assert_frame_equal(tables[0], tables[1])
     assert tables[0]["beta"].std() > 0  # real draws, not a constant
+
+
+def test_docs_list_the_columns_the_commands_print():
+    """docs/metrics.md's export table is the contract: it must name the same columns."""
+    text = (ROOT / "docs" / "metrics.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2:
+            rows[cells[0].split(" ")[0]] = [c.strip() for c in cells[1].split(",")]
+    for view, cols in plan_views.VIEW_COLUMNS.items():
+        assert rows[view] == cols, view
+    assert rows["plan"] == plan_views.PLAN_COLUMNS
