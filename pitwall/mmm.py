@@ -455,6 +455,7 @@ def _summarise(inputs: Inputs, model, scales: dict, attributed: pd.DataFrame, se
         "weeks": len(inputs.weeks),
         "channels": len(inputs.channels),
         "controls": ", ".join(inputs.controls.columns) or None,
+        "left_out": ", ".join(inputs.dropped) or None,  # channels without any spend
         "chains": post.sizes["chain"],
         "draws": post.sizes["draw"],
         "stored_draws": len(keep),

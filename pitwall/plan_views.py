@@ -165,10 +165,14 @@ def plan(data: PlanData, req: PlanRequest) -> Plan:
             "min_spend": lower,
             "max_spend": upper,
             "marginal_return_planned": p.marginal(planned),
-            "at_bound": np.where(
-                np.isclose(planned, lower, rtol=1e-6, atol=0.5),
-                "minimum",
-                np.where(np.isclose(planned, upper, rtol=1e-6, atol=0.5), "maximum", ""),
+            "at_bound": np.select(
+                [
+                    np.isclose(lower, upper, rtol=1e-6, atol=0.5),
+                    np.isclose(planned, lower, rtol=1e-6, atol=0.5),
+                    np.isclose(planned, upper, rtol=1e-6, atol=0.5),
+                ],
+                ["fixed", "minimum", "maximum"],
+                "",
             ),
         }
     )

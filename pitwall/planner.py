@@ -22,7 +22,7 @@ YEAR = 52
 DEFAULT_WEEKS = 13
 MAX_WEEKS = 52
 DEFAULT_RANGE = 0.5  # per-channel default: current amount +- 50 %
-STARTS = 6  # the optimiser starts from several points (response curves need not be concave)
+STARTS = 3  # random starts besides the current split and the middle of the limits
 SHARE_TOLERANCE = 1e-9
 
 
@@ -162,7 +162,7 @@ class Planner:
         best, best_value = None, np.inf
         for x0 in self._starts(start, lower, upper, budget, smin, smax, seed):
             res = minimize(fun, x0 / norm, jac=True, bounds=bounds, constraints=cons,
-                           method="SLSQP", options={"maxiter": 300, "ftol": 1e-12})
+                           method="SLSQP", options={"maxiter": 300, "ftol": 1e-10})
             x = exact(res.x * norm, budget, lower, upper, online, smin, smax)
             value = -self._value_grad(x)[0]
             if value < best_value:
