@@ -94,6 +94,7 @@ if ui.page_header(
                 "roas_high",
                 "marginal_roas",
                 "attributed_roas",
+                "evidence",
             ]
         ],
         "mmm-channels",
@@ -113,8 +114,17 @@ if ui.page_header(
             "roas_high": "ROAS to",
             "marginal_roas": "Marginal ROAS",
             "attributed_roas": "Attributed ROAS",
+            "evidence": "Decided by",
         },
     )
+    weak = ch.loc[ch["evidence"] != "data", "channel"]
+    if len(weak):
+        st.caption(
+            f"Decided by *mostly prior*: {', '.join(weak)} spent too evenly week by week for "
+            "the model to tell their effect from the base; their interval is wide and their "
+            "modelled ROAS is close to the model's starting belief. Test them with a "
+            "deliberate change of spend."
+        )
 
     st.subheader("The planner")
     data = planner_ui.read("plan_data")

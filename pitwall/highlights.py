@@ -295,10 +295,15 @@ def marginal_returns(con, monday: dt.date, f: Filters) -> list[Highlight]:
     high = ch.loc[ch["marginal_roas"].idxmax()]
     if low["marginal_roas"] >= MARGINAL_GAP * high["marginal_roas"]:
         return []
+    def per_1000(r, col="marginal_roas"):  # whole euros: "about €510 (€90–€1,690)"
+        return f"{formatting.CURRENCY}{round(1000 * r[col], -1):,.0f}"
+
     text = (
         f"The next {formatting.money(1000)} in **{low['channel']}** returns about "
-        f"{formatting.money(round(1000 * low['marginal_roas'], -1))} in revenue; in "
-        f"**{high['channel']}** about {formatting.money(round(1000 * high['marginal_roas'], -1))} "
-        f"(marketing-mix model fitted {fit['fitted_at']:%d %b %Y})."
+        f"{per_1000(low)} in revenue ({per_1000(low, 'marginal_roas_low')}–"
+        f"{per_1000(low, 'marginal_roas_high')}); in **{high['channel']}** about "
+        f"{per_1000(high)} ({per_1000(high, 'marginal_roas_low')}–"
+        f"{per_1000(high, 'marginal_roas_high')}), by the marketing-mix model fitted "
+        f"{fit['fitted_at']:%d %b %Y} (94 % intervals)."
     )
     return [Highlight(MARGINAL_SCORE, text, "budget_planner", ())]

@@ -55,6 +55,9 @@ STORED_DRAWS = 400  # posterior draws kept per channel for intervals and the pla
 PRIOR_ROAS = 3.0  # the spread of the ROAS a channel is believed to have before the data
 PRIOR_ALPHA, PRIOR_LAM = 0.3, 2.0  # typical decay and curvature, to translate ROAS to beta
 INTERVAL = 0.94
+# A channel whose ROAS interval spans less than this factor (97th / 3rd percentile) was
+# decided by the data; a wider one mostly repeats the prior (docs/metrics.md).
+EVIDENCE_SPREAD = 5.0
 CURVE_POINTS = 41
 CURRENT_WEEKS = 13  # "today's spend": the average week of the last quarter
 TABLES = ("mmm_fit", "mmm_channels", "mmm_draws", "mmm_curves", "mmm_weekly", "mmm_spend")

@@ -51,6 +51,8 @@ def fit_info(con) -> dict | None:
 
 def mmm_channels(con) -> pd.DataFrame:
     df = mmm.read_table(con, "mmm_channels")
+    spread = df["roas_high"] / df["roas_low"].where(df["roas_low"] > 0)
+    df["evidence"] = np.where(spread <= mmm.EVIDENCE_SPREAD, "data", "mostly prior")
     return df.sort_values("roas", ascending=False, ignore_index=True)
 
 

@@ -27,7 +27,6 @@ from pitwall.warehouse import open_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 0.30  # docs/metrics.md: identified channels within 30 % of the truth
-IDENTIFIED_SPREAD = 5.0  # an interval whose top is at most 5 x its bottom: the data decided
 BURSTS = {"Trade fairs", "PR & events", "Direct mail"}
 DEMO_END = "2026-11-21"  # as conftest.fitted_demo
 
@@ -80,8 +79,7 @@ def test_fit_is_stored_with_its_diagnostics(con, fitted_demo):
 
 
 def test_burst_channels_are_identified_and_within_tolerance(channels):
-    spread = channels["roas_high"] / channels["roas_low"]
-    identified = set(channels.index[spread <= IDENTIFIED_SPREAD])
+    identified = set(channels.index[channels["evidence"] == "data"])
     assert identified >= BURSTS, identified
     for ch in identified:
         got, want = channels.loc[ch, "roas"], channels.loc[ch, "visible_roas"]
@@ -97,6 +95,7 @@ def test_always_on_channels_say_they_do_not_know(channels):
     """Nearly flat weekly spend cannot be told from the base: the model must not pretend."""
     for ch in ("Paid search", "Email newsletter", "Website / SEO", "Telesales"):
         assert channels.loc[ch, "roas_high"] / channels.loc[ch, "roas_low"] > 10, ch
+        assert channels.loc[ch, "evidence"] == "mostly prior", ch
 
 
 def test_intervals_hold_the_truth_for_most_channels(channels):
@@ -236,6 +235,7 @@ def test_marginal_highlight_names_both_ends(con):
     low = ch.loc[ch["marginal_roas"].idxmin(), "channel"]
     high = ch.loc[ch["marginal_roas"].idxmax(), "channel"]
     assert f"**{low}** returns about €" in found[0].text and f"**{high}** about €" in found[0].text
+    assert "94 % intervals" in found[0].text
     assert found[0].page == "budget_planner"
     assert highlights.marginal_returns(con, monday, Filters(kind="online")) == []
 
