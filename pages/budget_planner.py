@@ -40,35 +40,31 @@ if ui.page_header(
         "Intervals hold 94 % of the model's belief."
     )
     ch = planner_ui.read("mmm_channels")
-    by_kind = ch.groupby("kind")[["spend", "contribution", "attributed_outcome"]].sum()
+    head = planner_ui.read("headline")
     tiles = st.columns(4)
     for col, kind in zip(tiles[:2], ("offline", "online"), strict=True):
-        if kind in by_kind.index:
-            k = by_kind.loc[kind]
+        k = head["kinds"].get(kind)
+        if k:
             col.metric(
                 f"{kind.capitalize()} ROAS, modelled",
-                f"{k['contribution'] / k['spend']:.2f}" if k["spend"] else "–",
-                delta=f"attributed {k['attributed_outcome'] / k['spend']:.2f}"
-                if k["spend"]
-                else None,
+                formatting.fmt("ratio", k["roas"]),
+                delta="attributed " + formatting.fmt("ratio", k["attributed_roas"]),
                 delta_color="off",
                 delta_arrow="off",
                 help=f"Modelled {outcome} per euro of {kind} spend, against what attribution "
                 "(Channel ROI, last touch) credits it with.",
                 border=True,
             )
-    total = ch["contribution"].sum()
     tiles[2].metric(
         "Marketing's share of " + outcome,
-        formatting.percent(total / fit["actual_total"]) if fit.get("actual_total") else "–",
+        formatting.percent(head["marketing_share"]),
         help="Modelled contribution of all channels over the outcome of the weeks modelled.",
         border=True,
     )
-    best = ch.loc[ch["marginal_roas"].idxmax()]
     tiles[3].metric(
         "Best next euro",
-        str(best["channel"]),
-        delta=f"{best['marginal_roas']:.2f} back per € (marginal)",
+        head["best_channel"],
+        delta=f"{head['best_marginal_roas']:.2f} back per € (marginal)",
         delta_color="off",
         delta_arrow="off",
         help="The channel whose next euro returns most at today's spend.",
@@ -117,13 +113,12 @@ if ui.page_header(
             "evidence": "Decided by",
         },
     )
-    weak = ch.loc[ch["evidence"] != "data", "channel"]
-    if len(weak):
+    if head["weak"]:
         st.caption(
-            f"Decided by *mostly prior*: {', '.join(weak)} spent too evenly week by week for "
-            "the model to tell their effect from the base; their interval is wide and their "
-            "modelled ROAS is close to the model's starting belief. Test them with a "
-            "deliberate change of spend."
+            f"Decided by *mostly prior*: {', '.join(head['weak'])} spent too evenly week by "
+            "week for the model to tell their effect from the base; their interval is wide "
+            "and their modelled ROAS is close to the model's starting belief. Test them with "
+            "a deliberate change of spend."
         )
 
     st.subheader("The planner")
@@ -147,7 +142,8 @@ if ui.page_header(
         k3.metric(
             f"{outcome.capitalize()}, planned split",
             fmt(s["planned"]),
-            delta=f"{fmt(s['gain'])} ({s['gain_probability']:.0%} likely better)",
+            delta=f"{fmt(s['gain'])}, better in {formatting.percent(s['gain_probability'], 0)} "
+            "of the model's draws",
             help=f"94 % interval {fmt(s['planned_low'])} – {fmt(s['planned_high'])}; gain "
             f"{fmt(s['gain_low'])} – {fmt(s['gain_high'])}.",
             border=True,

@@ -56,6 +56,29 @@ def mmm_channels(con) -> pd.DataFrame:
     return df.sort_values("roas", ascending=False, ignore_index=True)
 
 
+def headline(con) -> dict:
+    """The page's tiles: modelled against attributed ROAS per kind, marketing's share of the
+    outcome, the channel whose next euro returns most, the channels the prior decided."""
+    fit = mmm.require_fit(con)
+    ch = mmm_channels(con)
+    kinds = {}
+    for kind, g in ch.groupby("kind"):
+        spend = g["spend"].sum()
+        kinds[kind] = {
+            "roas": g["contribution"].sum() / spend if spend else None,
+            "attributed_roas": g["attributed_outcome"].sum() / spend if spend else None,
+        }
+    best = ch.loc[ch["marginal_roas"].idxmax()]
+    total = fit.get("actual_total")
+    return {
+        "kinds": kinds,
+        "marketing_share": ch["contribution"].sum() / total if total else None,
+        "best_channel": str(best["channel"]),
+        "best_marginal_roas": float(best["marginal_roas"]),
+        "weak": list(ch.loc[ch["evidence"] != "data", "channel"]),
+    }
+
+
 def response_curves(con) -> pd.DataFrame:
     return mmm.read_table(con, "mmm_curves").sort_values(
         ["channel", "weekly_spend"], ignore_index=True
