@@ -267,8 +267,18 @@ def _quiet() -> None:
     import logging
     import warnings
 
-    for name in ("pymc", "pymc_marketing", "pytensor", "jax", "numpyro"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    for name in (
+        "pymc",
+        "pymc.stats.convergence",
+        "pymc.sampling",
+        "pymc.sampling.jax",
+        "pymc.sampling.forward",
+        "pymc_marketing",
+        "pytensor",
+        "jax",
+        "numpyro",
+    ):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", module="arviz")
     warnings.filterwarnings("ignore", module="pymc_marketing")
     warnings.filterwarnings("ignore", module="pymc")
@@ -314,11 +324,21 @@ def _model(inputs: Inputs, n: int):
     )
 
 
-def _run(model, df: pd.DataFrame, y: np.ndarray, seed: int, draws: int, tune: int):
+def _silenced():
+    """The libraries' progress bars write to the terminal; the job reports its own progress."""
+    import io
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    stack = contextlib.ExitStack()
+    stack.enter_context(warnings.catch_warnings())
+    warnings.simplefilter("ignore")
+    stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+    return stack
+
+
+def _run(model, df: pd.DataFrame, y: np.ndarray, seed: int, draws: int, tune: int):
+    with _silenced():
         model.fit(
             df,
             pd.Series(y, name="y"),
@@ -344,14 +364,12 @@ def _sample(inputs: Inputs, seed: int, draws: int, tune: int):
 
 def _holdout_mape(inputs: Inputs, seed: int) -> float:
     """Fit on all but the last HOLDOUT_WEEKS weeks, predict those, mean absolute % error."""
-    import warnings
 
     n = len(inputs.weeks) - HOLDOUT_WEEKS
     model, df = _model(inputs, n)
     _run(model, df, inputs.y[:n], seed, HOLDOUT_DRAWS, HOLDOUT_TUNE)
     full, _ = _frame(inputs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _silenced():
         pred = model.sample_posterior_predictive(
             full.iloc[n:], extend_idata=False, include_last_observations=True,
             progressbar=False, random_seed=seed,
