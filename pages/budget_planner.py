@@ -142,8 +142,9 @@ if ui.page_header(
         k3.metric(
             f"{outcome.capitalize()}, planned split",
             fmt(s["planned"]),
-            delta=f"{fmt(s['gain'])}, better in {formatting.percent(s['gain_probability'], 0)} "
-            "of the model's draws",
+            # an ASCII sign, so the arrow and its colour follow the gain
+            delta=f"{'-' if s['gain'] < 0 else '+'}{fmt(abs(s['gain']))}, better in "
+            f"{formatting.percent(s['gain_probability'], 0)} of the model's draws",
             help=f"94 % interval {fmt(s['planned_low'])} – {fmt(s['planned_high'])}; gain "
             f"{fmt(s['gain_low'])} – {fmt(s['gain_high'])}.",
             border=True,
@@ -163,6 +164,13 @@ if ui.page_header(
             + (f"; target {result.target_share:.0%}" if result.target_share is not None else ""),
             border=True,
         )
+        if result.current_breaks:
+            st.warning(
+                "The current split breaks these limits: "
+                + "; ".join(result.current_breaks)
+                + ". The plan meets them, which can cost outcome against the current split.",
+                icon=":material/rule:",
+            )
         if result.own:
             o = result.own
             st.info(

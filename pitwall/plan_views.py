@@ -120,6 +120,7 @@ class Plan:
     current_online_share: float
     planned_online_share: float
     own: dict | None = None
+    current_breaks: list[str] = field(default_factory=list)  # limits the current split breaks
 
 
 @dataclass
@@ -209,6 +210,16 @@ def plan(data: PlanData, req: PlanRequest) -> Plan:
         table["expected_outcome_own"] = p.expected(mine)
         own = planner.summary(p, current, mine) | {"total": float(mine.sum())}
     online = np.array(c.online)
+    breaks = [
+        f"{ch} {'below its minimum' if cur < lo else 'above its maximum'}"
+        for ch, cur, lo, hi in zip(c.channels, current, lower, upper, strict=True)
+        if cur < lo - 0.5 or cur > hi + 0.5
+    ]
+    share_now = float(current[online].sum() / budget) if budget else 0.0
+    if smin is not None and share_now < smin - 1e-9:
+        breaks.append(f"online share {share_now:.0%} below the floor of {smin:.0%}")
+    if smax is not None and share_now > smax + 1e-9:
+        breaks.append(f"online share {share_now:.0%} above the ceiling of {smax:.0%}")
     return Plan(
         table=table.sort_values("planned_spend", ascending=False, ignore_index=True),
         summary=planner.summary(p, current, planned),
@@ -217,9 +228,10 @@ def plan(data: PlanData, req: PlanRequest) -> Plan:
         share_min=smin,
         share_max=smax,
         target_share=target,
-        current_online_share=float(current[online].sum() / budget) if budget else 0.0,
+        current_online_share=share_now,
         planned_online_share=float(planned[online].sum() / budget) if budget else 0.0,
         own=own,
+        current_breaks=breaks,
     )
 
 
