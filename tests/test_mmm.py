@@ -350,3 +350,25 @@ def test_docs_list_the_columns_the_commands_print():
     for view, cols in plan_views.VIEW_COLUMNS.items():
         assert rows[view] == cols, view
     assert rows["plan"] == plan_views.PLAN_COLUMNS
+
+
+def test_controls_reach_the_model_scaled(tmp_path):
+    """controls.csv: averaged per ISO week, centred, divided by the largest deviation; a week
+    without a value counts as average (0)."""
+    tables = _business(weeks=60)
+    days = pd.date_range("2024-01-01", periods=14, freq="D")  # ISO weeks 2024-W01, W02
+    tables["controls"] = pd.DataFrame(
+        {"date": days, "name": "price index", "value": [1.0] * 7 + [3.0] * 7}
+    )
+    path = tmp_path / "warehouse.duckdb"
+    load(tables, path)
+    c = open_readonly(path)
+    try:
+        inputs = mmm.weekly_inputs(c)
+    finally:
+        c.close()
+    col = inputs.controls["price index"]
+    assert len(col) == len(inputs.weeks) == 60
+    # weekly means 1 and 3 (mean 2): centred -1, +1; largest deviation 1
+    assert col.iloc[0] == pytest.approx(-1.0) and col.iloc[1] == pytest.approx(1.0)
+    assert (col.iloc[2:] == 0).all()
