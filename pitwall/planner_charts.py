@@ -107,7 +107,7 @@ def contributions(weekly: pd.DataFrame, channels: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(domain=names, range=palette),
                 sort=names,
                 title=None,
-                legend=alt.Legend(orient="bottom", columns=4, symbolLimit=40),
+                legend=alt.Legend(orient="bottom", columns=2, symbolLimit=40, labelLimit=160),
             ),
             order=alt.Order("stack:Q"),
             tooltip=[
@@ -179,7 +179,7 @@ def residuals(weekly: pd.DataFrame, holdout_from=None) -> alt.Chart:
         .mark_bar(color=ATTRIBUTED_COLOR)
         .encode(
             x=alt.X("week:T", title="Week"),
-            y=alt.Y("residual:Q", axis=money_axis("Actual − fitted")),
+            y=alt.Y("residual:Q", axis=money_axis("Residual")),
             tooltip=[
                 alt.Tooltip("week:T", title="Week of"),
                 alt.Tooltip("residual:Q", format=MONEY, title="Actual − fitted"),
