@@ -253,8 +253,8 @@ def _business(weeks: int, *, rare: str | None = None, revenue: str = "varies", s
     spend = []
     for i, ch in enumerate(names):
         for d in days:
-            if ch == rare and d.dayofyear % 7 != 0 or (ch == rare and d > days[40]):
-                continue
+            if ch == rare and (d.day_of_year % 7 != 0 or d > days[40]):
+                continue  # the rare channel spends on 5 days, in 5 different weeks
             pulse = 1 + (i == 1) * (d.month % 3 == 0)  # the fair channel spends in bursts
             spend.append((d, f"C{i}", float(rng.uniform(50, 500) * pulse)))
     spend = pd.DataFrame(spend, columns=["date", "campaign_id", "amount"])
