@@ -116,7 +116,7 @@ def contributions(weekly: pd.DataFrame, channels: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("contribution:Q", format=MONEY, title="Contribution"),
             ],
         )
-        .properties(height=320)
+        .properties(height=440)  # the legend below takes part of it on a phone
     )
 
 
