@@ -235,6 +235,10 @@ if ui.page_header(
             )
 
     st.subheader("Contribution over time")
+    st.caption(
+        "Each week's fitted outcome split into the base (what the model expects without "
+        "marketing: trend, season, controls) and what each channel added, carry-over included."
+    )
     weekly = planner_ui.read("weekly")
     st.altair_chart(planner_charts.contributions(weekly, ch), width="stretch")
 

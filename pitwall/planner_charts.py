@@ -87,7 +87,7 @@ def contributions(weekly: pd.DataFrame, channels: pd.DataFrame) -> alt.Chart:
     """Stacked weekly contribution: the base, then each channel, offline ones on top."""
     wide = weekly.pivot(index="week", columns="series", values="value")
     order = list(channels.sort_values(["kind", "spend"], ascending=[True, False])["channel"])
-    parts = {"Base (trend, season, controls)": wide["base"]}
+    parts = {"Base": wide["base"]}
     for ch in order:
         parts[ch] = wide[f"ch:{ch}"]
     long = pd.DataFrame(parts).rename_axis("week").reset_index().melt(
