@@ -578,24 +578,21 @@ def _weekly_long(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 def has_fit(con) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mmm_fit'"
-        ).fetchone()[0]
-    )
+    return bool(queries.run(con, "planner/stored_fit")["fits"].iloc[0])
 
 
 def read_fit(con) -> dict | None:
     """The stored fit's row plus `stale` (data loaded since the fit), or None."""
     if not has_fit(con):
         return None
-    row = con.execute("SELECT * FROM mmm_fit").df().iloc[0].to_dict()
+    row = queries.run(con, "planner/fit").iloc[0].to_dict()
+    current = row.pop("current_loaded_at")
     for key in ("first_week", "last_week"):
         row[key] = pd.Timestamp(row[key]).date()
     for key, value in row.items():  # NaN from an empty cell reads as None, like JSON's null
         if isinstance(value, float) and np.isnan(value):
             row[key] = None
-    row["stale"] = str(meta.info(con).get("loaded_at", "")) != str(row.get("loaded_at", ""))
+    row["stale"] = str(current or "") != str(row.get("loaded_at") or "")
     return row
 
 
@@ -607,7 +604,9 @@ def require_fit(con) -> dict:
 
 
 def read_table(con, name: str) -> pd.DataFrame:
-    if name not in TABLES:
+    """A stored model table (queries/planner/<name>.sql), or NoFit."""
+    if name not in TABLES or name == "mmm_fit":
         raise ValueError(f"not a model table: {name}")
-    require_fit(con)
-    return con.execute(f"SELECT * FROM {name}").df()
+    if not has_fit(con):
+        raise NoFit(f"no model fit stored in the warehouse: run `{FIT_COMMAND}` first")
+    return queries.run(con, f"planner/{name}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pitwall import mmm, planner
+from pitwall import mmm, planner, queries
 
 PLAN_COLUMNS = [
     "channel",
@@ -139,7 +139,7 @@ def plan_data(con) -> PlanData:
     curves = planner.Curves.from_tables(mmm.read_table(con, "mmm_draws"), channels)
     spend = mmm.read_table(con, "mmm_spend")
     spend["week"] = pd.to_datetime(spend["week"]).dt.date
-    targets = con.execute("SELECT month, online_share FROM targets ORDER BY month").df()
+    targets = queries.run(con, "planner/targets")
     return PlanData(curves, spend, max(spend["week"]), targets)
 
 
