@@ -99,17 +99,20 @@ def controls(data: plan_views.PlanData) -> Controls:
     placeholders), so a link carries only what its author changed."""
     channels = data.curves.channels
     c1, c2, c3, c4 = st.columns(4)
+    # a float widget: an integer one fails on a URL value like `inf` before any check can run
     weeks = c1.number_input(
         "Weeks to plan",
-        min_value=1,
-        max_value=planner.MAX_WEEKS,
-        value=planner.DEFAULT_WEEKS,
-        step=1,
+        min_value=1.0,
+        max_value=float(planner.MAX_WEEKS),
+        value=float(planner.DEFAULT_WEEKS),
+        step=1.0,
+        format="%.0f",
         key="weeks",
         bind="query-params",
         help="The budget covers this many weeks after the data's last week.",
     )
-    weeks = int(_clamp(weeks, 1, planner.MAX_WEEKS) or planner.DEFAULT_WEEKS)
+    weeks = _clamp(weeks, 1, planner.MAX_WEEKS)
+    weeks = planner.DEFAULT_WEEKS if weeks is None else int(round(weeks))
     try:
         current, default_budget = planner.current_amounts(data.spend, channels, weeks, None)
     except planner.PlanError as exc:

@@ -110,8 +110,18 @@ def test_the_url_reproduces_a_shared_plan(fitted_copy):
     assert at.number_input(key="budget").value == 1_200_000
 
 
-def test_hostile_url_values_are_clamped(fitted_copy):
-    at = _ok(open_planner({"weeks": "5000", "online_min": "-20", "budget": "1e30"}))
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"weeks": "5000", "online_min": "-20", "budget": "1e30"},
+        {"weeks": "inf", "budget": "nan", "min_print": "inf"},
+        {"weeks": "-inf", "online_max": "abc"},
+        {"weeks": "nan"},
+    ],
+)
+def test_hostile_url_values_are_clamped(fitted_copy, params):
+    at = open_planner(params)
+    assert not at.exception, [e.value for e in at.exception]
     assert 1 <= at.number_input(key="weeks").value <= 52
 
 
