@@ -8,6 +8,8 @@ Builds (or reuses) a demo warehouse at the given scale from CSV files, then meas
   equal to the warehouse's, and the ratio;
 - a server-side rerun of each page after a filter change (Streamlit's AppTest, in a child
   process) and that process's peak memory, and the most rows any chart was given.
+- the budget planner: the model fit job's time and the planner's re-optimisation after a
+  change (the median of warm runs), unless --no-model.
 Figures are printed as a table and written as JSON. Nothing here asserts a target: the
 README's performance section compares the figures with them.
 """
@@ -178,13 +180,48 @@ def machine() -> dict:
     }
 
 
-def run(scale: float, runs: int, folder: Path | None, progress) -> dict:
+def measure_model(warehouse: Path, runs: int, progress, fit: bool = True) -> dict:
+    """Fit the model (the job, timed) and time the planner: reading the stored fit, then a
+    re-optimisation after a change of budget (what a page rerun does after a slider moves)."""
+    from pitwall import mmm, plan_views
+
+    if fit:
+        progress("Fitting the marketing-mix model (the job)")
+        started = time.perf_counter()
+        mmm.fit(warehouse)
+        fit_s = time.perf_counter() - started
+    con = open_readonly(warehouse)
+    try:
+        info = mmm.require_fit(con)
+        fit_s = fit_s if fit else float(info["fit_seconds"])
+        read_ms = median_ms(lambda: plan_views.plan_data(con), runs)
+        data = plan_views.plan_data(con)
+    finally:
+        con.close()
+    first = plan_views.plan(data, plan_views.PlanRequest())
+    budgets = [first.budget * (1 + 0.05 * (i + 1)) for i in range(runs)]
+    times = []
+    for b in budgets:
+        started = time.perf_counter()
+        plan_views.plan(data, plan_views.PlanRequest(budget=b))
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "fit_s": round(fit_s, 1),
+        "weeks": int(info["weeks"]),
+        "channels": int(info["channels"]),
+        "read_fit_ms": round(read_ms, 1),
+        "reoptimise_ms": round(statistics.median(times), 1),
+    }
+
+
+def run(scale: float, runs: int, folder: Path | None, progress, model: bool = True) -> dict:
     folder = folder or ROOT / "data" / f"bench-{scale:g}"
     load = prepare(scale, folder, progress)
     warehouse = folder / "warehouse.duckdb"
     progress("Timing reruns in the app (AppTest, in a child process)")
     app = measure_app(warehouse, runs)  # first, while this process is still small
     queries = measure_queries(warehouse, runs, progress)
+    planner = measure_model(warehouse, runs, progress) if model else None
     return {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
         "scale": scale,
@@ -192,6 +229,7 @@ def run(scale: float, runs: int, folder: Path | None, progress) -> dict:
         "load": load,
         "queries": queries,
         "app": app,
+        "planner": planner,
         "bench_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
 
@@ -232,11 +270,24 @@ def table(result: dict) -> str:
         f"most rows given to one chart: {app['max_chart_rows']:,}",
         "queries/view/pandas: median of warm runs; rerun: AppTest rerun after a filter change",
     ]
+    if result.get("planner"):
+        m = result["planner"]
+        lines += [
+            "",
+            f"budget planner: model fit {m['fit_s']:.0f} s ({m['weeks']} weeks x "
+            f"{m['channels']} channels); reading the stored fit {m['read_fit_ms']:.0f} ms; "
+            f"re-optimising after a change {m['reoptimise_ms']:.0f} ms",
+        ]
     return "\n".join(lines)
 
 
 def main(
-    scale: float, runs: int, json_file: Path | None, folder: Path | None, browser: bool = False
+    scale: float,
+    runs: int,
+    json_file: Path | None,
+    folder: Path | None,
+    browser: bool = False,
+    model: bool = True,
 ) -> int:
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -250,7 +301,7 @@ def main(
         print(f"Pitwall in Chromium, scale {scale:g} ({machine()['cpus']} cores)\n")
         print(bench_browser.table(result))
     else:
-        result = run(scale, runs, folder, progress)
+        result = run(scale, runs, folder, progress, model)
         print(table(result))
     if json_file:
         json_file.write_text(json.dumps(result, indent=2))

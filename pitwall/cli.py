@@ -1,4 +1,5 @@
-"""The `python -m pitwall` command line: demo, load, export, report, alerts, send, bench."""
+"""The `python -m pitwall` command line: demo, load, export, report, alerts, send, bench,
+model fit, plan."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, M
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import FilterError, Filters, parse_date
 from pitwall.landing import DEFAULT_METHOD, METHODS
+from pitwall.plan_views import VIEW_COLUMNS as MODEL_VIEWS
 from pitwall.problems import LoadError
 from pitwall.views import EXPORTS, MODES
 from pitwall.warehouse import default_path
@@ -22,10 +24,14 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (LoadError, FilterError, FileNotFoundError, ValueError) as exc:
         _report_error(exc)
-        return 1 if not isinstance(exc, LoadError) else 2
+        return 1 if not isinstance(exc, LoadError | InputError) else 2
     except KeyboardInterrupt:
         print("interrupted; the warehouse is unchanged", file=sys.stderr)
         return 130
+
+
+class InputError(ValueError):
+    """Input the command cannot use (exit code 2)."""
 
 
 def _report_error(exc: Exception) -> None:
@@ -87,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
             )
 
     e = sub.add_parser("export", help="print the data behind a view")
-    e.add_argument("view", choices=sorted(EXPORTS))
+    e.add_argument("view", choices=sorted(set(EXPORTS) | set(MODEL_VIEWS)))
     warehouse_arg(e)
     e.add_argument("--start", help="first day, ISO date (inclusive)")
     e.add_argument("--end", help="last day, ISO date (inclusive)")
@@ -148,6 +154,24 @@ def _parser() -> argparse.ArgumentParser:
     filter_args(s)
     s.set_defaults(func=cmd_send)
 
+    m = sub.add_parser("model", help="fit the marketing-mix model (a job; stores its results)")
+    msub = m.add_subparsers(dest="model_command", required=True)
+    mf = msub.add_parser("fit", help="fit the model on the warehouse's weekly data")
+    mf.add_argument("--outcome", choices=("revenue", "new_customers", "leads"), default="revenue")
+    mf.add_argument("--seed", type=int, default=0)
+    warehouse_arg(mf)
+    mf.set_defaults(func=cmd_model_fit)
+
+    pl = sub.add_parser("plan", help="the budget split that maximises the modelled outcome")
+    pl.add_argument("--budget", type=float, help="EUR for the N weeks (default: their last spend)")
+    pl.add_argument("--weeks", type=int, default=13, help="weeks the budget covers (1 to 52)")
+    pl.add_argument("--min-online-share", type=float, help="default: the online-share target")
+    pl.add_argument("--max-online-share", type=float)
+    pl.add_argument("--bounds", type=Path, help="CSV: channel, min, max (EUR for the N weeks)")
+    pl.add_argument("--format", choices=("csv", "json"), default="csv")
+    warehouse_arg(pl)
+    pl.set_defaults(func=cmd_plan)
+
     b = sub.add_parser("bench", help="measure load and page speed at scale, against pandas")
     b.add_argument("--scale", type=float, default=100, help="100 is about 10M orders")
     b.add_argument("--runs", type=int, default=5, help="warm runs per median (at least 5)")
@@ -157,6 +181,12 @@ def _parser() -> argparse.ArgumentParser:
         "--browser",
         action="store_true",
         help="only time pages as felt in Chromium: opening each page, changing a filter",
+    )
+    b.add_argument(
+        "--model",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also fit the marketing-mix model and time the planner (default: yes)",
     )
     b.set_defaults(func=cmd_bench)
     return p
@@ -239,6 +269,8 @@ def _filters(args, start=None, end=None) -> Filters:
 def cmd_export(args) -> int:
     from pitwall import views
 
+    if args.view in MODEL_VIEWS:
+        return _export_model_view(args)
     f = _filters(args, parse_date(args.start, "--start"), parse_date(args.end, "--end"))
     con = _open(args)
     out = views.export(
@@ -255,6 +287,75 @@ def cmd_export(args) -> int:
         method=args.method,
     )
     _write(out, args.format)
+    return 0
+
+
+def _write(frame, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", indent=2, double_precision=10) + "\n")
+    else:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+def _export_model_view(args) -> int:
+    from pitwall import plan_views
+
+    con = _open(args)
+    frame = {
+        "mmm-channels": plan_views.mmm_channels,
+        "response-curves": plan_views.response_curves,
+    }[args.view](con)
+    _write(plan_views.export_frame(args.view, frame), args.format)
+    return 0
+
+
+def cmd_model_fit(args) -> int:
+    from pitwall import mmm
+
+    path = _warehouse(args)
+    _open(args).close()  # a clear error when there is no warehouse
+    last = [-1]
+
+    def progress(fraction: float, message: str) -> None:
+        if int(fraction * 100) != last[0]:
+            last[0] = int(fraction * 100)
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    try:
+        row = mmm.fit(path, outcome=args.outcome, seed=args.seed, progress=progress)
+    except mmm.NoFit:
+        raise
+    except ValueError as exc:  # data the model cannot use
+        raise InputError(str(exc)) from exc
+    print(
+        f"Model fitted on {row['weeks']} weeks x {row['channels']} channels ({row['outcome']}) "
+        f"in {row['fit_seconds']:.0f} s: r-hat max {row['r_hat_max']:.3f}, "
+        f"{row['divergences']} divergences, R2 {row['r2']:.2f}, MAPE {row['mape']:.1%}, "
+        f"holdout MAPE {row['holdout_mape']:.1%} (last {row['holdout_weeks']} weeks)"
+    )
+    return 0
+
+
+def cmd_plan(args) -> int:
+    from pitwall import plan_views, planner
+
+    con = _open(args)
+    try:
+        data = plan_views.plan_data(con)
+        bounds = plan_views.read_bounds(args.bounds) if args.bounds else {}
+        result = plan_views.plan(
+            data,
+            plan_views.PlanRequest(
+                budget=args.budget,
+                weeks=args.weeks,
+                share_min=args.min_online_share,
+                share_max=args.max_online_share,
+                bounds=bounds,
+            ),
+        )
+    except planner.PlanError as exc:
+        raise InputError(str(exc)) from exc
+    _write(plan_views.export_frame("plan", result.table), args.format)
     return 0
 
 
@@ -341,7 +442,9 @@ def cmd_bench(args) -> int:
 
     if args.runs < 5:
         raise ValueError("--runs must be 5 or more: a median of fewer warm runs is noise")
-    return bench.main(args.scale, args.runs, args.json, args.dir, browser=args.browser)
+    return bench.main(
+        args.scale, args.runs, args.json, args.dir, browser=args.browser, model=args.model
+    )
 
 
 def _print_progress(message: str) -> None:

@@ -26,9 +26,11 @@ from typing import Any
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import COMPARISONS, FIRST_DAY, LAST_DAY, PAGE_DEFAULT, PRESETS
+from pitwall.planner import DEFAULT_WEEKS, MAX_WEEKS
 
 NUMBER, CHOICE, TOGGLE, DATES, MULTI = "number", "choice", "toggle", "dates", "multi"
 MAX_TEXT = 100  # longer URL values are never valid: no parsing of megabytes of text
+MAX_AMOUNT = 999_999_999_999  # euros: twelve digits, the most a URL number may have
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}")  # ASCII digits only: no 1e3, 0x10, 1_000, 1,5, ٣
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _missing = object()
@@ -126,6 +128,22 @@ CONTROLS: Mapping[str, Control] = _frozen(
             Control(
                 "lift", NUMBER, 5, low=0, high=100,
                 where="Cohorts", means="retention points added in the what-if",
+            ),
+            Control(
+                "weeks", NUMBER, DEFAULT_WEEKS, low=1, high=MAX_WEEKS,
+                where="Budget planner", means="weeks the budget covers",
+            ),
+            Control(
+                "budget", NUMBER, None, low=0, high=MAX_AMOUNT, step=10_000,
+                where="Budget planner", means="euros for those weeks (none: their last spend)",
+            ),
+            Control(
+                "online_min", NUMBER, None, low=0, high=100,
+                where="Budget planner", means="online share floor in % (none: the target)",
+            ),
+            Control(
+                "online_max", NUMBER, None, low=0, high=100,
+                where="Budget planner", means="online share ceiling in % (none: no ceiling)",
             ),
         )
     }
@@ -305,8 +323,9 @@ def tidy_url(
 # --- the bound widgets ----------------------------------------------------------------------
 
 
-def number(container, name: str, label: str, **kwargs) -> int:
-    """A whole-number input declared in CONTROLS, bound to the URL."""
+def number(container, name: str | Control, label: str, **kwargs) -> int | None:
+    """A whole-number input declared in CONTROLS (or given as a Control: the planner's
+    per-channel amounts), bound to the URL; None when empty and its default is none."""
     c = control(name)
     tidy_url(c)
     value = container.number_input(

@@ -12,7 +12,10 @@ The data come from a small generative model whose parameters are returned as ``t
   p(k) = floor + (p1 - floor) * exp(-decay * (k - 1)) of the acquiring channel (month 0 always
   holds the first order), realised as a mix of loyal "core" customers and decaying ones;
 * before acquisition a customer meets Poisson-many "opening" touches (display, social, print,
-  ...) in running campaigns of their segment and region -> ``touchpoints``.
+  ...) in running campaigns of their segment and region -> ``touchpoints``;
+* on top, every channel lifts orders of existing customers through a known geometric adstock
+  and logistic saturation of its weekly spend (the marketing-mix truth: ``truth["mmm"]``);
+  these orders carry no campaign, so attribution cannot see them (offline channels above all).
 
 Everything random comes from one ``numpy.random.default_rng(seed)`` drawn in a fixed order, so
 (scale, seed, end) fully determine the result. Counts of leads, customers and orders scale with
@@ -143,6 +146,22 @@ _OPENER_CHANNELS = ("Display", "Social", "Radio / TV", "Sponsoring", "Print", "W
 _OPENER_WEIGHTS = (0.25, 0.25, 0.10, 0.05, 0.15, 0.20)
 _OPENERS_PER_CUSTOMER = 2.5
 _OPENER_DAYS = 16.0  # mean days from an opening touch to the acquisition
+# Marketing-mix truth per channel: (adstock decay per week, logistic saturation rate with spend
+# in units of the channel's largest weekly spend, average ROAS of the lifted orders over the
+# window at scale 1). Weekly lifted revenue = beta * (1 - e^(-lam z)) / (1 + e^(-lam z)) with
+# z = normalised geometric adstock (8 weeks) of weekly spend / the channel's largest week, the
+# same family the budget planner's model fits; beta follows from the ROAS.
+# fmt: off
+_MMM = {
+    "Paid search": (0.20, 2.0, 4.0), "Social": (0.30, 1.5, 1.6), "Display": (0.30, 1.5, 0.8),
+    "Email newsletter": (0.10, 2.0, 5.0), "Messaging": (0.10, 2.0, 4.0),
+    "Website / SEO": (0.50, 1.0, 2.5), "Trade fairs": (0.60, 1.5, 5.0),
+    "Print": (0.50, 2.0, 0.8), "Direct mail": (0.30, 2.0, 2.0), "PR & events": (0.40, 1.5, 3.0),
+    "Telesales": (0.20, 1.5, 3.0), "Sponsoring": (0.50, 1.0, 0.6), "Radio / TV": (0.40, 1.5, 1.0),
+}
+# fmt: on
+MMM_L_MAX = 8
+_LIFT_ORDER_VALUE = 2.5  # a lifted order is worth 2.5 x the segment's average order
 
 
 @dataclass
@@ -692,6 +711,21 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
     orders = _orders(rng, cal, sorted_cust)
     revenue, margin, sales, order_camp = _order_attributes(rng, cal, orders, sorted_cust, cp)
     touches = _touchpoints(rng, cal, sorted_cust, cp)  # drawn last: the rest stays as it was
+    # The marketing-mix lift draws from its own stream, so everything above stays as it was.
+    weekly = _weekly_spend(cal, spend, camp_ch)
+    lift = _lift(
+        np.random.default_rng([seed, 13]), cal, weekly, spend, cp, sorted_cust, orders, scale
+    )
+    revenue, margin, sales, order_camp = (
+        np.concatenate([revenue, lift["revenue"]]),
+        np.concatenate([margin, lift["margin"]]),
+        np.concatenate([sales, lift["sales"]]),
+        np.concatenate([order_camp, np.full(len(lift["t"]), -1)]),
+    )
+    orders = {
+        "cust": np.concatenate([orders["cust"], lift["cust"]]),
+        "t": np.concatenate([orders["t"], lift["t"]]),
+    }
 
     cid = cp["id"]
     tables = {
@@ -761,7 +795,9 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
             }
         ),
     }
-    return DemoData(tables, _truth(cal, scale, seed))
+    truth = _truth(cal, scale, seed)
+    truth["mmm"] = _mmm_truth(weekly, spend, cp, scale, lift)
+    return DemoData(tables, truth)
 
 
 def _customer_arrays(rng, cal, cp, won_camp, won_t, dir_camp, dir_t) -> dict:
@@ -801,6 +837,180 @@ def _month_channel_frame(cal: _Calendar, values: np.ndarray) -> pd.DataFrame:
             "amount": values.ravel(),
         }
     )
+
+
+# --- marketing-mix lift ------------------------------------------------------------------------
+
+
+@dataclass
+class _Weekly:
+    monday: np.ndarray  # datetime64[D] of each ISO week's Monday
+    first_day: np.ndarray  # day index of each week's first day inside the window
+    last_day: np.ndarray  # day index of each week's last day inside the window
+    spend: np.ndarray  # (weeks, channels) EUR
+
+
+def _weekly_spend(cal: _Calendar, spend: dict, camp_ch: np.ndarray) -> _Weekly:
+    """Spend per ISO week (Monday to Sunday) and channel; the window's edge weeks are partial."""
+    shift = (cal.day0 + 3) % 7  # weekday of the first day, Mon = 0
+    n_weeks = (cal.n_days - 1 + shift) // 7 + 1
+    week = (spend["day"] + shift) // 7
+    out = np.zeros((n_weeks, len(_CHANNELS)))
+    np.add.at(out, (week, camp_ch[spend["camp"]]), spend["amount"])
+    first = np.maximum(np.arange(n_weeks) * 7 - shift, 0)
+    last = np.minimum(np.arange(n_weeks) * 7 - shift + 6, cal.n_days - 1)
+    monday = np.datetime64(cal.start, "D") - shift + 7 * np.arange(n_weeks)
+    return _Weekly(monday, first, last, out)
+
+
+def adstock(x: np.ndarray, alpha, l_max: int = MMM_L_MAX) -> np.ndarray:
+    """Normalised geometric adstock over the first axis (weeks); alpha per column or scalar.
+    Weeks before the first carry nothing over."""
+    alpha = np.asarray(alpha, float)
+    weights = alpha[..., None] ** np.arange(l_max)  # (..., l_max)
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    out = np.zeros(np.broadcast_shapes(x.shape, alpha.shape))
+    for lag in range(l_max):
+        out[lag:] = out[lag:] + weights[..., lag] * x[: len(x) - lag]
+    return out
+
+
+def logistic(z: np.ndarray, lam) -> np.ndarray:
+    e = np.exp(-np.asarray(lam) * z)
+    return (1 - e) / (1 + e)
+
+
+def _lift_expected(weekly: _Weekly, scale: float, bump: float = 0.0) -> tuple[np.ndarray, dict]:
+    """Expected lifted revenue per week and channel; parameters per channel."""
+    alpha, lam, roas = (np.array(v) for v in zip(*[_MMM[c.name] for c in _CHANNELS], strict=True))
+    x = weekly.spend
+    top = x.max(axis=0)
+    shape = logistic(adstock(x, alpha) / top, lam)
+    beta = roas * scale * x.sum(axis=0) / shape.sum(axis=0)  # EUR per week at full saturation
+    if bump:
+        shape = logistic(adstock(x * (1 + bump), alpha) / top, lam)
+    return beta * shape, {"alpha": alpha, "lam": lam, "beta": beta, "top": top}
+
+
+def _lift(rng, cal, weekly: _Weekly, spend, cp, cust: dict, orders: dict, scale) -> dict:
+    """Orders lifted by spend: Poisson per week and channel, placed on a random day of the week
+    with a customer of the segment who is active that month anyway."""
+    revenue, _ = _lift_expected(weekly, 1.0)
+    scale_rev = revenue * scale
+    b2c_share = _b2c_share(spend, cp)  # per channel, by spend
+    aov = np.array(_AOV)[None, :] * np.array([c.aov for c in _CHANNELS])[:, None]  # (ch, seg)
+    mean_value = _LIFT_ORDER_VALUE * ((1 - b2c_share) * aov[:, 0] + b2c_share * aov[:, 1])
+    n = rng.poisson(scale_rev / mean_value)
+    wk, ch = np.nonzero(n)
+    wk, ch = np.repeat(wk, n[wk, ch]), np.repeat(ch, n[wk, ch])
+    seg = (rng.random(len(ch)) < b2c_share[ch]).astype(np.int64)
+    day = weekly.first_day[wk] + (
+        rng.random(len(wk)) * (weekly.last_day[wk] - weekly.first_day[wk] + 1)
+    ).astype(np.int64)
+    t = (cal.day0 + day) * DAY + _time_of_day(rng, seg == 1)
+    sigma = np.array(_AOV_SIGMA)[seg]
+    value = _LIFT_ORDER_VALUE * aov[ch, seg]
+    rev = np.maximum(np.round(rng.lognormal(np.log(value) - sigma**2 / 2, sigma), 2), 1.0)
+    rate = np.array(_MARGIN)[seg] + np.array([c.margin for c in _CHANNELS])[ch]
+    rate = np.clip(rate + rng.normal(0, _MARGIN_SD, len(ch)), 0.05, 0.7)
+    cum = np.cumsum(_SALES_MIX[2 + seg], axis=1)
+    u = rng.random(len(ch))
+    sales = (u >= cum[:, 0]).astype(np.int8) + (u >= cum[:, 1])
+    # The customer: one of the segment who orders anyway that month and whose first order
+    # came before this one. A lifted order adds to what active customers buy, so who is
+    # active in a month (retention, cohorts) stays exactly as the retention model made it.
+    first_t = np.full(len(cust["t"]), np.iinfo(np.int64).max)
+    np.minimum.at(first_t, orders["cust"], orders["t"])
+    month_s = (cal.day0 + cal.month_start()) * DAY
+    o_month = np.searchsorted(month_s, orders["t"], side="right") - 1
+    l_month = np.searchsorted(month_s, t, side="right") - 1
+    who = np.full(len(ch), -1)
+    for m in range(MONTHS):
+        active = np.unique(orders["cust"][o_month == m])
+        for s in (0, 1):
+            pool = active[cust["seg"][active] == s]
+            pool = pool[np.argsort(first_t[pool], kind="stable")]
+            here = np.flatnonzero((seg == s) & (l_month == m))
+            if not len(here) or not len(pool):
+                continue
+            count = np.searchsorted(first_t[pool], t[here], side="left")
+            pick = (rng.random(len(here)) * count).astype(np.int64)
+            who[here] = np.where(count > 0, pool[np.minimum(pick, len(pool) - 1)], -1)
+    keep = who >= 0  # a month's first hours may have nobody yet
+    return {
+        "cust": who[keep],
+        "t": t[keep],
+        "ch": ch[keep],
+        "revenue": rev[keep],
+        "margin": np.round(rev * rate, 2)[keep],
+        "sales": sales[keep],
+    }
+
+
+def _b2c_share(spend: dict, cp: dict) -> np.ndarray:
+    ch = cp["ch"][spend["camp"]]
+    b2c = cp["seg"][spend["camp"]] == 1
+    total = np.bincount(ch, spend["amount"], len(_CHANNELS))
+    return np.bincount(ch, spend["amount"] * b2c, len(_CHANNELS)) / np.maximum(total, 1e-9)
+
+
+def _first_order_roas(spend: dict, cp: dict, scale: float) -> np.ndarray:
+    """Expected first-order revenue per EUR of spend through leads won and direct customers
+    (the response the channel's campaigns are credited with), by the channel's segment mix."""
+    b2c = _b2c_share(spend, cp)
+    out = []
+    for i, c in enumerate(_CHANNELS):
+        per_seg = [
+            scale * (_win_rate(c) / c.cpl[s] + c.acq[s] / 1000) * _AOV[s] * c.aov for s in (0, 1)
+        ]
+        out.append((1 - b2c[i]) * per_seg[0] + b2c[i] * per_seg[1])
+    return np.array(out)
+
+
+def _mmm_truth(weekly: _Weekly, spend: dict, cp: dict, scale: float, lift: dict) -> dict:
+    """Per channel: the lift's parameters, its expected contribution, ROAS and marginal ROAS."""
+    base, params = _lift_expected(weekly, scale)
+    bumped, _ = _lift_expected(weekly, scale, bump=0.01)
+    total = weekly.spend.sum(axis=0)
+    first = _first_order_roas(spend, cp, scale)
+    realised = np.bincount(lift["ch"], lift["revenue"], len(_CHANNELS))
+    channels = {}
+    for i, c in enumerate(_CHANNELS):
+        contribution = base[:, i].sum()
+        channels[c.name] = {
+            "kind": c.kind,
+            "adstock_alpha": float(params["alpha"][i]),
+            "saturation_lam": float(params["lam"][i]),
+            "saturation_beta_eur_per_week": round(float(params["beta"][i]), 2),
+            "largest_weekly_spend_eur": round(float(params["top"][i]), 2),
+            "spend_eur": round(float(total[i]), 2),
+            "contribution_eur": round(float(contribution), 2),
+            "realised_contribution_eur": round(float(realised[i]), 2),
+            "roas": round(float(contribution / total[i]), 4),
+            "marginal_roas": round(
+                float((bumped[:, i].sum() - contribution) / (0.01 * total[i])), 4
+            ),
+            "first_order_roas": round(float(first[i]), 4),
+        }
+    return {
+        "outcome": "revenue",
+        "grain": "ISO week (Monday to Sunday); the window's first and last weeks are partial",
+        "weeks": int(len(weekly.monday)),
+        "first_week": str(weekly.monday[0]),
+        "l_max": MMM_L_MAX,
+        "channels": channels,
+        "notes": {
+            "lift": "lifted revenue of channel c in week t = beta_c * (1 - exp(-lam_c z)) / "
+            "(1 + exp(-lam_c z)), z = normalised geometric adstock (decay adstock_alpha, "
+            f"{MMM_L_MAX} weeks) of weekly spend / largest_weekly_spend_eur. Realised as "
+            "Poisson-many orders of existing customers, with no campaign.",
+            "roas": "contribution_eur / spend_eur over the window; marginal_roas: extra "
+            "lifted revenue per extra EUR when every week's spend rises by 1 %.",
+            "first_order_roas": "expected first-order revenue per EUR through the channel's "
+            "leads and direct customers (linear in spend, lagged by the funnel); repeat "
+            "orders of those customers come months later and are not in it.",
+        },
+    }
 
 
 # --- ground truth ------------------------------------------------------------------------------

@@ -30,6 +30,9 @@ FUNNEL_WINDOW = 28  # days each lead gets to convert, so both groups are judged 
 COHORT_GAP = 0.05
 COHORTS_BEFORE = 6
 LINK_WEEKS = 13  # a mover's link shows the thirteen weeks to its week, not the week alone
+MARGINAL_GAP = 0.25  # a channel's next euro returning under a quarter of the best one's
+MARGINAL_SCORE = 0.12  # a standing finding, not this week's news: ranks below big moves
+
 
 @dataclass(frozen=True)
 class Highlight:
@@ -87,6 +90,7 @@ def find(
         *pacing(con, monday, f),
         *funnel(con, monday, f),
         *cohorts(con, monday, f),
+        *marginal_returns(con, monday, f),
     ]
     first, last = views.data_span(con)
     ranked = sorted(found, key=lambda h: -h.score)[:LIMIT]
@@ -314,3 +318,35 @@ def cohorts(con, monday: dt.date, f: Filters) -> list[Highlight]:
         f"for the {n} cohort{'s' if n > 1 else ''} before it."
     )
     return [Highlight(abs(now - usual), text, "cohorts", _params(f, start, end))]
+
+
+def marginal_returns(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """A channel whose next euro returns far less than the best channel's, by the stored
+    marketing-mix model; only from a fit of revenue that saw the current data, and only
+    for the whole business (the model is not fitted per filter)."""
+    from pitwall import mmm
+
+    if f.channels or f.kind or f.segment or f.region:
+        return []
+    fit = mmm.read_fit(con)
+    if fit is None or fit["stale"] or fit["outcome"] != "revenue":
+        return []
+    ch = mmm.read_table(con, "mmm_channels").dropna(subset=["marginal_roas"])
+    if len(ch) < 2:
+        return []
+    low = ch.loc[ch["marginal_roas"].idxmin()]
+    high = ch.loc[ch["marginal_roas"].idxmax()]
+    if low["marginal_roas"] >= MARGINAL_GAP * high["marginal_roas"]:
+        return []
+    def per_1000(r, col="marginal_roas"):  # whole euros: "about €510 (€90–€1,690)"
+        return f"{formatting.CURRENCY}{round(1000 * r[col], -1):,.0f}"
+
+    text = (
+        f"The next {formatting.money(1000)} in **{low['channel']}** returns about "
+        f"{per_1000(low)} in revenue ({per_1000(low, 'marginal_roas_low')}–"
+        f"{per_1000(low, 'marginal_roas_high')}); in **{high['channel']}** about "
+        f"{per_1000(high)} ({per_1000(high, 'marginal_roas_low')}–"
+        f"{per_1000(high, 'marginal_roas_high')}), by the marketing-mix model fitted "
+        f"{fit['fitted_at']:%d %b %Y} (94 % intervals)."
+    )
+    return [Highlight(MARGINAL_SCORE, text, "budget_planner", ())]

@@ -121,6 +121,7 @@ def _load(
             raise LoadError(problems)
         progress("Writing tables")
         _write_tables(con, sources, kept)
+        _keep_model_results(con)
         progress("Building derived tables")
         build.run(con)
         info = meta.record_load(con, sources, files, origin, demo_info, currency)
@@ -258,6 +259,18 @@ def _write_tables(con, sources, kept) -> None:
             con.execute(f"CREATE TABLE {table.name} ({defs})")
             continue
         con.execute(f"CREATE TABLE {table.name} AS SELECT {cols} FROM {source}{order}")
+
+
+def _keep_model_results(con) -> None:
+    """A stored model fit survives a load; its record of the data it saw marks it stale."""
+    if not _attached(con):
+        return
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old' "
+        "AND starts_with(table_name, 'mmm_')"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"CREATE TABLE {quote(name)} AS SELECT * FROM old.main.{quote(name)}")
 
 
 def _remove(path: Path) -> None:

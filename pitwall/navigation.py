@@ -127,6 +127,8 @@ PAGES: tuple[Page, ...] = (
     Page("weekly", "Weekly review", ":material/event_note:", _weekly, filters=("dimensions",)),
     Page("spend_balance", "Spend balance", ":material/balance:", _spend_balance, compares=True),
     Page("channel_roi", "Channel ROI", ":material/trending_up:", _channel_roi, compares=True),
+    # the model is fitted on the whole business, over all its weeks: no shared filter applies
+    Page("budget_planner", "Budget planner", ":material/tune:", filters=()),
     Page("funnel", "Funnel", ":material/filter_alt:", _funnel, compares=True),
     Page("cohorts", "Cohorts", ":material/grid_on:", _cohorts, period="Last 12 complete months"),
     Page("data", "Data", ":material/database:", filters=()),  # everything loaded

@@ -247,6 +247,13 @@ TABLES: dict[str, Table] = {
             sort_by="touched_at",
             description="Optional: every marketing touch of a customer (multi-touch attribution).",
         ),
+        Table(
+            "controls",
+            _cols(("date", "date", True), ("name", "text", True), ("value", "number", True)),
+            key=("date", "name"),
+            sort_by="date",
+            description="Optional: weekly model controls (competitor activity, prices, holidays).",
+        ),
     )
 }
 

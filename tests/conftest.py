@@ -114,4 +114,31 @@ def demo_warehouse(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
     build_demo(path, scale=0.2, seed=3, end=dt.date(2026, 11, 21))
+
+
+# --- the budget planner: the demo business with a stored model fit (one fit per session) ---
+
+DEMO_END = "2026-11-21"  # fixes the demo's window, so the fit's figures are reproducible
+FIT_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def fitted_demo(tmp_path_factory) -> Path:
+    """The demo warehouse (scale 1, seed 0) with a model fitted by the command line, as a
+    user would. Read it, don't write it; copy it to load or refit."""
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("fitted") / "warehouse.duckdb"
+    root = Path(__file__).resolve().parent.parent
+    for args in (
+        ["demo", "--end", DEMO_END],
+        ["model", "fit", "--seed", str(FIT_SEED)],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "pitwall", *args, "--warehouse", str(path)],
+            cwd=root, capture_output=True, text=True, timeout=900,
+        )
+        assert run.returncode == 0, run.stderr[-3000:]
+    path.with_name("fit.log").write_text(run.stdout + run.stderr)
     return path

@@ -22,7 +22,8 @@ def result(tmp_path_factory) -> dict:
     out = folder / "bench.json"
     run = subprocess.run(
         [sys.executable, "-m", "pitwall", "bench", "--scale", "0.05", "--runs", "5",
-         "--dir", str(folder / "scale"), "--json", str(out)],
+         "--dir", str(folder / "scale"), "--json", str(out),
+         "--no-model"],  # the model's fit and planner times: tests/test_mmm.py
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:]

@@ -198,7 +198,9 @@ def test_funnel_shape(t):
 
 
 def test_sizes(t):
-    assert 85_000 <= len(t["orders"]) <= 115_000
+    # about 15,000 of the orders are the marketing-mix lift (demo.py: orders of active
+    # customers that spend brings through adstock and saturation), added for the budget planner
+    assert 95_000 <= len(t["orders"]) <= 130_000
     assert 15_000 <= len(t["customers"]) <= 25_000
     assert 12_000 <= len(t["leads"]) <= 35_000
     assert 0.005 < t["customers"].campaign_id.isna().mean() < 0.06

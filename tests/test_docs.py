@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pitwall import plan_views
 from pitwall.schema import TABLES
 from pitwall.views import EXPORTS
 
@@ -32,4 +33,6 @@ def test_import_contract_lists_every_table_and_column():
 def test_metrics_lists_every_export_with_its_columns():
     text = (ROOT / "docs" / "metrics.md").read_text()
     documented = _table(text, "| view | columns")
-    assert documented == {name: list(e.columns) for name, e in EXPORTS.items()}
+    model = {name: list(cols) for name, cols in plan_views.VIEW_COLUMNS.items()}
+    plan = {"plan (`python -m pitwall plan`)": list(plan_views.PLAN_COLUMNS)}
+    assert documented == {name: list(e.columns) for name, e in EXPORTS.items()} | model | plan
