@@ -29,13 +29,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import streamlit as st
-from app_server import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
+from app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
+
+from pitwall.browser import free_port
 
 VIEWPORT = {"width": 1400, "height": 1000}
 CLIENT_ID = "pitwall-test"
