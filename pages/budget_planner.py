@@ -4,7 +4,7 @@ goes. Shows the stored marketing-mix fit only; fitting is a job (button or CLI).
 import streamlit as st
 
 from pitwall import dashboard as ui
-from pitwall import formatting, mmm, planner_charts, planner_ui
+from pitwall import formatting, mmm, plan_views, planner_charts, planner_ui
 
 if ui.page_header(
     "Budget planner",
@@ -79,20 +79,7 @@ if ui.page_header(
         "attribution cannot see them; the model can. Dashed line: break-even."
     )
     ui.table(
-        ch[
-            [
-                "channel",
-                "kind",
-                "spend",
-                "contribution",
-                "roas",
-                "roas_low",
-                "roas_high",
-                "marginal_roas",
-                "attributed_roas",
-                "evidence",
-            ]
-        ],
+        ch[[*plan_views.VIEW_COLUMNS["mmm-channels"], "evidence"]],
         "mmm-channels",
         formats={
             "spend": "money",
@@ -130,8 +117,12 @@ if ui.page_header(
     else:
         s = result.summary
         k1, k2, k3, k4 = st.columns(4)
-        k1.metric("Budget", formatting.money(result.budget), border=True,
-                  help=f"For the {result.weeks} weeks after the data's last week.")
+        k1.metric(
+            "Budget",
+            formatting.money(result.budget),
+            border=True,
+            help=f"For the {result.weeks} weeks after the data's last week.",
+        )
         k2.metric(
             f"{outcome.capitalize()}, current split",
             fmt(s["current"]),
@@ -160,7 +151,8 @@ if ui.page_header(
             delta=f"now {formatting.percent(result.current_online_share)}",
             delta_color="off",
             delta_arrow="off",
-            help="Limits: " + (", ".join(limits) or "none")
+            help="Limits: "
+            + (", ".join(limits) or "none")
             + (f"; target {result.target_share:.0%}" if result.target_share is not None else ""),
             border=True,
         )
@@ -245,10 +237,18 @@ if ui.page_header(
     st.subheader("How well the model fits")
     holdout = fit.get("holdout_mape")
     d1, d2, d3, d4 = st.columns(4)
-    d1.metric("R² (in sample)", f"{fit['r2']:.2f}", border=True,
-              help="Share of the weekly outcome's variation the model explains.")
-    d2.metric("Error per week", formatting.percent(fit["mape"]), border=True,
-              help="Mean absolute percentage error of the fitted weeks (MAPE).")
+    d1.metric(
+        "R² (in sample)",
+        f"{fit['r2']:.2f}",
+        border=True,
+        help="Share of the weekly outcome's variation the model explains.",
+    )
+    d2.metric(
+        "Error per week",
+        formatting.percent(fit["mape"]),
+        border=True,
+        help="Mean absolute percentage error of the fitted weeks (MAPE).",
+    )
     d3.metric(
         f"Holdout error, last {fit.get('holdout_weeks') or 8} weeks",
         formatting.percent(holdout) if holdout is not None else "–",

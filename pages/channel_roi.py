@@ -178,21 +178,7 @@ if ui.page_header(
             )
         st.subheader("Campaigns")
         ui.table(
-            campaigns[
-                [
-                    "campaign_name",
-                    "channel",
-                    "kind",
-                    "spend",
-                    "revenue",
-                    "roas",
-                    "roi",
-                    "leads",
-                    "cpl",
-                    "new_customers",
-                    "cac",
-                ]
-            ],
+            campaigns[["campaign_name", *EXPORTS["channel-roi"].columns]],
             "campaign-roi",
         )
     if loose["orders"]:
