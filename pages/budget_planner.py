@@ -21,6 +21,7 @@ if ui.page_header(
             icon=":material/insights:",
         )
         planner_ui.fit_button("Fit the model")
+        ui.definitions("Modelled ROAS, marginal ROAS, the priors and the planner's rules.")
         st.stop()
     if fit["stale"]:
         st.warning(

@@ -37,6 +37,7 @@ from app_server import (
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from pitwall import weekly
 from pitwall.controls import CONTROLS, clean, url_form
 
 RENDER_TIMEOUT = 45.0
@@ -714,18 +715,22 @@ def test_weekly_review_default_week(server, open_tab, tmp_path):
             "period=Custom range and two dates"
         )
         if target.path == "/channel_roi":
-            assert query.get("dates") == list(WEEK_DATES), (
-                f"{r.url}: {label!r} should show the reviewed week {WEEK_DATES}, goes to {href!r}"
+            assert query.get("dates") == list(TREND_DATES), (
+                f"{r.url}: {label!r} should show the thirteen weeks to the reviewed week "
+                f"{TREND_DATES}, goes to {href!r}"
             )
 
     assert main.get_by_role("heading", name="Thirteen weeks").count() == 1, (
         f"{r.url}: no 'Thirteen weeks' heading (screenshot: {shot_on_failure(page, shot)})"
     )
-    assert r.charts == r.drawn_charts == 1, (
-        f"{r.url}: expected the trend chart drawn, {r.drawn_charts} of {r.charts} charts drew "
+    # one small chart per trend metric (weekly.TREND), laid out in rows
+    assert r.charts == r.drawn_charts == len(weekly.TREND), (
+        f"{r.url}: expected the trend charts drawn, {r.drawn_charts} of {r.charts} charts drew "
         f"an SVG/canvas (screenshot: {shot_on_failure(page, shot)})"
     )
-    drawn = main.locator('[data-testid="stVegaLiteChart"] svg').first.text_content() or ""
+    drawn = " ".join(
+        s.text_content() or "" for s in main.locator('[data-testid="stVegaLiteChart"] svg').all()
+    )
     missing = [t for t in ("Spend", "Online share", "Revenue") if t not in drawn]
     assert not missing, (
         f"{r.url}: the trend chart has no panel for {missing} "

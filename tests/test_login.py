@@ -469,4 +469,5 @@ def test_signed_in_user_of_an_allowed_domain_gets_in(app, user):
     assert "Weekly review" in _titles(at)
     assert len(at.metric) == 10
     assert user["email"] in at.sidebar.caption[0].value.replace("\\", "")
-    assert [b.label for b in at.sidebar.button] == ["Log out"]
+    # the sidebar's buttons: signing out, then the filters' reset
+    assert [b.label for b in at.sidebar.button] == ["Log out", "Reset"]
