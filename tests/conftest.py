@@ -114,6 +114,7 @@ def demo_warehouse(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
     build_demo(path, scale=0.2, seed=3, end=dt.date(2026, 11, 21))
+    return path
 
 
 # --- the budget planner: the demo business with a stored model fit (one fit per session) ---
