@@ -177,16 +177,9 @@ if ui.page_header(
             "Grey bar: the allowed range; coloured bar: the planned amount; black tick: the "
             "current split. Channels pinned at a limit would move further without it."
         )
-        cols = [
-            "channel",
-            "kind",
-            "current_spend",
-            "planned_spend",
-            "change",
-            "expected_outcome_current",
-            "expected_outcome_planned",
-            "at_bound",
-        ] + (["own_spend", "expected_outcome_own"] if result.own else [])
+        cols = [*plan_views.PLAN_COLUMNS, "at_bound"] + (
+            ["own_spend", "expected_outcome_own"] if result.own else []
+        )
         ofmt = "money" if money else "count"
         ui.table(
             result.table[cols],

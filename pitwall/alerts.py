@@ -23,7 +23,7 @@ import pandas as pd
 
 from pitwall import formatting, landing, views, weeks
 from pitwall.filters import Filters
-from pitwall.highlights import FUNNEL_WINDOW
+from pitwall.highlights import conversion_changes
 from pitwall.metrics import METRICS
 from pitwall.views import WEEK_MEASURES, WEEK_RATIOS
 
@@ -93,18 +93,18 @@ def parse(text: str, source: str = "rules") -> list[Rule]:
             raise RuleError(f"{where}: direction must be bad, both, up or down")
         by = r.get("by")
         if by not in (None, "channel"):
-            raise RuleError(f"{where}: by must be \"channel\" or left out")
+            raise RuleError(f'{where}: by must be "channel" or left out')
         try:
-            n_weeks, k, points = int(r.get("weeks", 8)), float(r.get("k", 3)), float(
-                r.get("points", 10)
+            n_weeks, k, points = (
+                int(r.get("weeks", 8)),
+                float(r.get("k", 3)),
+                float(r.get("points", 10)),
             )
         except (TypeError, ValueError):
             raise RuleError(f"{where}: weeks, k and points are numbers") from None
         if n_weeks < 3 or k <= 0 or points <= 0:
             raise RuleError(f"{where}: weeks must be 3 or more, k and points above 0")
-        rules.append(
-            Rule(name, kind, metrics, statuses, n_weeks, k, direction, by, points)
-        )
+        rules.append(Rule(name, kind, metrics, statuses, n_weeks, k, direction, by, points))
     if not rules:
         raise RuleError(f"{source}: no [[rule]] tables")
     return rules
@@ -194,16 +194,9 @@ def _target(rule: Rule, forecast: pd.DataFrame) -> list[dict]:
 
 
 def _funnel(con, rule: Rule, monday: dt.date, f: Filters) -> list[dict]:
-    start, end = weeks.span(weeks.shift(monday, -4), 4)
-    recent = replace(f, start=start, end=end)
-    now = views.funnel(con, recent, window_days=FUNNEL_WINDOW)
-    before = views.funnel(con, recent.previous(), window_days=FUNNEL_WINDOW)
-    both = now.merge(before, on=["stage", "position"], suffixes=("", "_before"))
-    both = both.sort_values("position")
-    both["previous_stage"] = both["stage"].shift(1)
-    both["delta"] = both["conversion_from_previous"] - both["conversion_from_previous_before"]
+    both, start, end = conversion_changes(con, monday, f)
     out = []
-    for r in both.dropna(subset=["delta"]).itertuples():
+    for r in both.itertuples():
         if r.delta * 100 >= -rule.points:
             continue
         out.append(
@@ -250,4 +243,3 @@ def find(
     for col in ("observed", "expected"):
         out[col] = out[col].astype("float64").round(6)
     return out
-

@@ -76,9 +76,7 @@ def _amount(metric: str, value) -> str:
     return formatting.fmt(METRICS[metric].fmt, value)
 
 
-def find(
-    con, monday: dt.date, f: Filters, forecast: pd.DataFrame | None = None
-) -> list[Highlight]:
+def find(con, monday: dt.date, f: Filters, forecast: pd.DataFrame | None = None) -> list[Highlight]:
     """The week's highlights, most important first (`forecast`: the week's landing
     forecast, landing.for_week, when the caller has it)."""
     if forecast is None:
@@ -249,9 +247,10 @@ def pacing(con, monday: dt.date, f: Filters) -> list[Highlight]:
     return found
 
 
-def funnel(con, monday: dt.date, f: Filters) -> list[Highlight]:
-    """The stage whose conversion changed most: leads of the four weeks that have had
-    FUNNEL_WINDOW days to convert, against the four weeks before them."""
+def conversion_changes(con, monday: dt.date, f: Filters) -> tuple[pd.DataFrame, dt.date, dt.date]:
+    """Each stage's conversion from the previous one for the leads of the four weeks that
+    have had FUNNEL_WINDOW days to convert (start..end), against the four weeks before them
+    (`delta`, in shares; stages without both figures left out). Highlights and alerts."""
     start, end = weeks.span(weeks.shift(monday, -4), 4)
     recent = replace(f, start=start, end=end)
     now = views.funnel(con, recent, window_days=FUNNEL_WINDOW)
@@ -260,7 +259,12 @@ def funnel(con, monday: dt.date, f: Filters) -> list[Highlight]:
     both = both.sort_values("position")
     both["previous_stage"] = both["stage"].shift(1)
     both["delta"] = both["conversion_from_previous"] - both["conversion_from_previous_before"]
-    both = both.dropna(subset=["delta"])
+    return both.dropna(subset=["delta"]), start, end
+
+
+def funnel(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The stage whose conversion changed most (conversion_changes)."""
+    both, start, end = conversion_changes(con, monday, f)
     if both.empty:
         return []
     top = both.loc[both["delta"].abs().idxmax()]
@@ -338,6 +342,7 @@ def marginal_returns(con, monday: dt.date, f: Filters) -> list[Highlight]:
     high = ch.loc[ch["marginal_roas"].idxmax()]
     if low["marginal_roas"] >= MARGINAL_GAP * high["marginal_roas"]:
         return []
+
     def per_1000(r, col="marginal_roas"):  # whole euros: "about €510 (€90–€1,690)"
         return f"{formatting.CURRENCY}{round(1000 * r[col], -1):,.0f}"
 
