@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (LoadError, FilterError, FileNotFoundError, ValueError) as exc:
         _report_error(exc)
-        return 1 if not isinstance(exc, LoadError | InputError) else 2
+        # bad input (a refused file, a flag or filter value) exits 2; a failure exits 1
+        return 2 if isinstance(exc, LoadError | InputError | FilterError) else 1
     except KeyboardInterrupt:
         print("interrupted; the warehouse is unchanged", file=sys.stderr)
         return 130
@@ -364,7 +365,7 @@ def cmd_report(args) -> int:
 
     f = _filters(args)
     if args.out.suffix.lower() not in report.FORMATS:
-        raise ValueError(f"--out must end in .pdf or .html, not {args.out.name!r}")
+        raise InputError(f"--out must end in .pdf or .html, not {args.out.name!r}")
     con = _open(args)
     monday = weeks.parse(args.week) if args.week else weekly.default_week(con)
     if monday is None:
@@ -399,9 +400,9 @@ def cmd_send(args) -> int:
     from pitwall import send, weeks
 
     if not args.to and not args.webhook:
-        raise ValueError("nothing to send to: give --to ADDRESS... and/or --webhook URL")
+        raise InputError("nothing to send to: give --to ADDRESS... and/or --webhook URL")
     if args.retries < 1:
-        raise ValueError("--retries must be 1 or more")
+        raise InputError("--retries must be 1 or more")
     con = _open(args)
     monday = _week(args, con)
     try:
@@ -441,7 +442,7 @@ def cmd_bench(args) -> int:
     from pitwall import bench
 
     if args.runs < 5:
-        raise ValueError("--runs must be 5 or more: a median of fewer warm runs is noise")
+        raise InputError("--runs must be 5 or more: a median of fewer warm runs is noise")
     return bench.main(
         args.scale, args.runs, args.json, args.dir, browser=args.browser, model=args.model
     )

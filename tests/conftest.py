@@ -30,6 +30,17 @@ settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_collection_modifyitems(items):
+    """`make test` runs on two workers (pytest-xdist, --dist loadgroup). Each file stays on
+    one worker, so its module fixtures (an app server, a browser) start once; every test of
+    the model fit shares one group, so the demo is fitted once per run, not once per worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = "fit" if "fitted_demo" in item.fixturenames else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """The app's warehouse is an st.cache_resource and its views st.cache_data: every test
