@@ -126,7 +126,8 @@ if ui.page_header(
     ui.definitions(
         "Leads created in the range. Qualified: reached the funnel's second stage or a later "
         "one; won: reached its last stage; win rate: won / leads. Revenue: what the customers "
-        "the leads became ordered by the end of the range. Source: who brought the lead in (`leads.source`). "
+        "the leads became ordered by the end of the range. Source: who brought the lead in "
+        "(`leads.source`). "
         "Pitwall's score: a regularised logistic regression on closed leads, the win "
         "probability of each lead; high: the top 10 % of validation scores, low: the bottom "
         "half."
