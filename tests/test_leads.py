@@ -238,3 +238,16 @@ def test_the_weekly_review_names_idle_high_score_leads(con):
     # offline only: L4 (print) is the one
     (h,) = highlights.idle_leads(con, dt.date(2025, 3, 24), Filters(None, None, kind="offline"))
     assert h.text.startswith("**1 open lead** with a score of 50 or more (of 1)")
+
+
+@pytest.mark.parametrize("raw", ["1e400", "-5", "101", "NaN", "' OR 1=1;--"])
+def test_a_hostile_threshold_in_the_url_falls_back_to_the_default(leads_warehouse, monkeypatch,
+                                                                   raw):
+    monkeypatch.setenv("PITWALL_WAREHOUSE", str(leads_warehouse))
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["period"] = "All time"
+    at.query_params["mql"] = raw
+    at.switch_page("pages/leads.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["MQLs (score ≥ 50)"] == "6"  # as test_hand_off_threshold at 50
