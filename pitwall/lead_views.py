@@ -128,7 +128,7 @@ def model_fit(con) -> dict | None:
 
 
 CALIBRATION_COLUMNS = ["decile", "leads", "mean_score", "win_rate"]
-CALL_COLUMNS = ["lead_id", "score", "band", "top_reasons", "created_at", "channel",
+CALL_COLUMNS = ["lead_id", "score", "top_reasons", "band", "created_at", "channel",
                 "campaign_name", "source", "stage", "last_entered_at"]  # fmt: skip
 
 

@@ -2,13 +2,14 @@
 -- Grain: one row per open lead with a stored score, highest score first.
 -- Parameters: $start, $end (DATE, inclusive, on created_at), the dimensions' filters (on
 --             the lead), $limit (rows).
--- Columns: lead_id, score, band, top_reasons, created_at, channel, campaign_name, source,
---          stage (the furthest stage reached), last_entered_at.
+-- Columns: lead_id, score, top_reasons, band, created_at, channel, campaign_name, source,
+--          stage (the furthest stage reached), last_entered_at (why before the band: on a
+--          phone the first columns are what shows).
 SELECT
     s.lead_id,
     s.score,
-    s.band,
     s.top_reasons,
+    s.band,
     o.created_at,
     o.channel,
     o.campaign_name,
