@@ -1,5 +1,5 @@
 """The `python -m pitwall` command line: demo, load, export, report, alerts, send, bench,
-model fit, plan."""
+model fit, model leads, plan."""
 
 from __future__ import annotations
 
@@ -123,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--method", choices=METHODS, default=DEFAULT_METHOD, help="targets: the forecast"
     )
+    e.add_argument(
+        "--open", dest="open_only", action="store_true",
+        help="lead-scores: only open leads (neither won nor lost)",
+    )
     e.add_argument("--format", choices=("csv", "json"), default="csv")
     e.set_defaults(func=cmd_export)
 
@@ -162,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     mf.add_argument("--seed", type=int, default=0)
     warehouse_arg(mf)
     mf.set_defaults(func=cmd_model_fit)
+    ml = msub.add_parser(
+        "leads", help="train the lead-scoring model on closed leads and score the open ones"
+    )
+    ml.add_argument("--seed", type=int, default=0)
+    warehouse_arg(ml)
+    ml.set_defaults(func=cmd_model_leads)
 
     pl = sub.add_parser("plan", help="the budget split that maximises the modelled outcome")
     pl.add_argument("--budget", type=float, help="EUR for the N weeks (default: their last spend)")
@@ -210,6 +220,14 @@ def cmd_demo(args) -> int:
     )
     print(f"Demo warehouse written to {result.warehouse} in {time.perf_counter() - started:.1f} s")
     _print_tables(result.tables)
+    from pitwall import lead_model
+
+    # a few seconds: the Leads page then shows the model's call list from the first start
+    _print_progress("Training the lead-scoring model (python -m pitwall model leads)")
+    try:
+        print(_lead_model_line(lead_model.run(result.warehouse, seed=args.seed)))
+    except lead_model.CannotTrain as exc:
+        print(f"note: no lead-scoring model: {exc}")
     return 0
 
 
@@ -286,6 +304,7 @@ def cmd_export(args) -> int:
         quarter=args.quarter,
         as_of=parse_date(args.as_of, "--as-of"),
         method=args.method,
+        open_only=args.open_only,
     )
     _write(out, args.format)
     return 0
@@ -335,6 +354,32 @@ def cmd_model_fit(args) -> int:
         f"holdout MAPE {row['holdout_mape']:.1%} (last {row['holdout_weeks']} weeks)"
     )
     return 0
+
+
+def cmd_model_leads(args) -> int:
+    from pitwall import lead_model
+
+    path = _warehouse(args)
+    _open(args).close()  # a clear error when there is no warehouse
+    print("Training the lead-scoring model on the closed leads", file=sys.stderr, flush=True)
+    try:
+        fit = lead_model.run(path, seed=args.seed)
+    except lead_model.CannotTrain as exc:  # leads the model cannot learn from
+        raise InputError(str(exc)) from exc
+    print(_lead_model_line(fit))
+    return 0
+
+
+def _lead_model_line(fit: dict) -> str:
+    auc = "–" if fit["auc"] is None else f"{fit['auc']:.3f}"
+    lift = "–" if fit["top_decile_lift"] is None else f"{fit['top_decile_lift']:.1f}x"
+    left_out = f"; left out: {fit['left_out']}" if fit["left_out"] else ""
+    return (
+        f"Lead-scoring model trained on {fit['closed_leads']:,} closed leads in "
+        f"{fit['train_seconds']:.1f} s: validation on the latest {fit['validation_leads']:,} "
+        f"(from {fit['validation_from']}) AUC {auc}, Brier {fit['brier']:.3f}, top-decile "
+        f"lift {lift}; {fit['open_leads']:,} open leads scored{left_out}"
+    )
 
 
 def cmd_plan(args) -> int:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pitwall.schema import DEFAULT_STAGES, LOST
+from pitwall.schema import DEFAULT_STAGES, LEAD_SOURCES, LOST
 
 SEGMENTS = ("B2B", "B2C")
 REGIONS = ("North", "South", "East", "West")
@@ -162,6 +162,34 @@ _MMM = {
 # fmt: on
 MMM_L_MAX = 8
 _LIFT_ORDER_VALUE = 2.5  # a lifted order is worth 2.5 x the segment's average order
+
+
+# Who brings a lead in (leads.source: marketing, sales, partner, service, other), by the
+# channel group of its campaign: telesales and fairs are largely sales' own work, partners
+# pass on leads at events. A won lead's source is drawn with these odds against a lost one's
+# (sales and partner leads close more often): the source then tells something about the
+# outcome, as it does in a real CRM.
+_SOURCE_MIX = {
+    "Search": (0.86, 0.03, 0.05, 0.04, 0.02),
+    "Social & messaging": (0.88, 0.02, 0.04, 0.04, 0.02),
+    "Display": (0.90, 0.02, 0.03, 0.03, 0.02),
+    "Owned media": (0.80, 0.04, 0.03, 0.11, 0.02),
+    "Events": (0.50, 0.32, 0.13, 0.02, 0.03),
+    "Print & mail": (0.80, 0.10, 0.05, 0.03, 0.02),
+    "Sales": (0.15, 0.75, 0.04, 0.05, 0.01),
+    "Brand": (0.85, 0.05, 0.05, 0.02, 0.03),
+}
+_SOURCE_WON_ODDS = (1.0, 1.8, 2.5, 1.4, 0.7)
+
+
+def _lead_sources(rng: np.random.Generator, ch: np.ndarray, won: np.ndarray) -> pd.Series:
+    groups = [c.group for c in _CHANNELS]
+    mix = np.array([_SOURCE_MIX[g] for g in groups])[ch]
+    mix = np.where(won[:, None], mix * np.array(_SOURCE_WON_ODDS), mix)
+    mix = mix / mix.sum(axis=1, keepdims=True)
+    u = rng.random(len(ch))[:, None]
+    which = (u > np.cumsum(mix, axis=1)).sum(axis=1).clip(max=len(LEAD_SOURCES) - 1)
+    return pd.Series(np.array(LEAD_SOURCES, dtype=object)[which])
 
 
 @dataclass
@@ -761,6 +789,10 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
                 "customer_id": _nullable(lead_customer),
                 "segment": _labels(cp["seg"][lead_camp], SEGMENTS),
                 "region": _labels(cp["reg"][lead_camp], REGIONS),
+                # its own stream, drawn last: every figure above stays as it was
+                "source": _lead_sources(
+                    np.random.default_rng([seed, 16]), camp_ch[lead_camp], visited[:, 5]
+                ),
             }
         ),
         "lead_stages": _stage_rows(times, visited, lost),
@@ -797,6 +829,11 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
     }
     truth = _truth(cal, scale, seed)
     truth["mmm"] = _mmm_truth(weekly, spend, cp, scale, lift)
+    truth["lead_sources"] = {
+        "mix": {c.name: dict(zip(LEAD_SOURCES, _SOURCE_MIX[c.group], strict=True))
+                for c in _CHANNELS},
+        "won_odds": dict(zip(LEAD_SOURCES, _SOURCE_WON_ODDS, strict=True)),
+    }  # fmt: skip
     return DemoData(tables, truth)
 
 

@@ -70,7 +70,13 @@ def money_exact(value) -> str:
     return money(value, precise=True)
 
 
+def decimal(value) -> str:
+    """A statistic read as a plain number: an AUC of 0.712, a Brier score of 0.053."""
+    return "–" if _missing(value) else f"{float(value):.3f}"
+
+
 FORMATS = {"money": money, "percent": percent, "ratio": ratio, "count": count, "days": days}
+FORMATS["decimal"] = decimal
 # In tables every cell of a column reads the same way; `money` is exact there.
 CELL_FORMATS = FORMATS | {
     "money": money_exact,

@@ -32,6 +32,8 @@ COHORTS_BEFORE = 6
 LINK_WEEKS = 13  # a mover's link shows the thirteen weeks to its week, not the week alone
 MARGINAL_GAP = 0.25  # a channel's next euro returning under a quarter of the best one's
 MARGINAL_SCORE = 0.12  # a standing finding, not this week's news: ranks below big moves
+IDLE_LEADS = 1  # one open high-score lead nobody moved for two weeks is worth a call
+IDLE_SCORE = 0.11  # a to-do, not a move: ranks with the standing findings
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def find(con, monday: dt.date, f: Filters, forecast: pd.DataFrame | None = None)
         *funnel(con, monday, f),
         *cohorts(con, monday, f),
         *marginal_returns(con, monday, f),
+        *idle_leads(con, monday, f),
     ]
     first, last = views.data_span(con)
     ranked = sorted(found, key=lambda h: -h.score)[:LIMIT]
@@ -355,3 +358,24 @@ def marginal_returns(con, monday: dt.date, f: Filters) -> list[Highlight]:
         f"{fit['fitted_at']:%d %b %Y} (94 % intervals)."
     )
     return [Highlight(MARGINAL_SCORE, text, "budget_planner", ())]
+
+
+def idle_leads(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """Open leads with a high score that nobody has moved for two weeks by the week's end
+    (lead_views.idle_high_scores): the leads to call first."""
+    from pitwall import lead_views
+
+    sunday = weeks.sunday(monday)
+    asof = dt.datetime.combine(sunday, dt.time(23, 59, 59))
+    found = lead_views.idle_high_scores(con, f, asof)
+    if found is None or found["idle"] < IDLE_LEADS:
+        return []
+    n = found["idle"]
+    text = (
+        f"**{n:,} open lead{'s' if n != 1 else ''}** with {found['what']} (of "
+        f"{found['high']:,}) {'have' if n != 1 else 'has'} not moved for "
+        f"{lead_views.IDLE_DAYS} days or more by {sunday:%d %B}: the Leads page lists whom to "
+        "call first, and why."
+    )
+    start = max(sunday - dt.timedelta(days=364), dt.date(1970, 1, 1))
+    return [Highlight(IDLE_SCORE, text, "leads", _params(f, start, sunday))]

@@ -14,6 +14,7 @@ import pandas as pd
 from pitwall import attribution, economics, landing, queries, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import COMPARISONS, Filters
+from pitwall.lead_views import lead_scores, lead_sources  # noqa: F401 (exported: EXPORTS)
 from pitwall.metrics import add_totals, derive, derive_funnel, ratio
 from pitwall.schema import LOST
 
@@ -82,6 +83,12 @@ EXPORTS: dict[str, Export] = {
         ),
     ),
     "targets": Export("landing_forecast", landing.COLUMNS, ("month", "quarter", "as_of", "method")),
+    "lead-sources": Export(
+        "lead_sources", ("source", "kind", "leads", "qualified", "won", "win_rate", "revenue")
+    ),
+    "lead-scores": Export(
+        "lead_scores", ("lead_id", "score", "band", "top_reasons"), ("open_only",)
+    ),
 }
 VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
 ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]

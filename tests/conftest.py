@@ -154,3 +154,9 @@ def fitted_demo(tmp_path_factory) -> Path:
         assert run.returncode == 0, run.stderr[-3000:]
     path.with_name("fit.log").write_text(run.stdout + run.stderr)
     return path
+
+
+@pytest.fixture(scope="session")
+def leads_warehouse(tmp_path_factory) -> Path:
+    """The golden business with tests/golden_leads: leads with a source and a CRM score."""
+    return _golden_plus(tmp_path_factory, "leads", "golden_leads")
