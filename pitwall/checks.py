@@ -127,7 +127,7 @@ COLUMN_RULES = (
     ColumnRule(
         "out_of_range",
         "must be a share between 0 and 1 (like 0.35)",
-        lambda c: c.min_value is not None and c.max_value is not None,
+        lambda c: c.type == "number" and c.min_value is not None and c.max_value is not None,
         lambda c: f"{_converts(c)} AND NOT ({typed(c)} BETWEEN {c.min_value} AND {c.max_value})",
     ),
     ColumnRule(
@@ -141,6 +141,13 @@ COLUMN_RULES = (
         f"kind must be {' or '.join(KINDS)}",
         lambda c: c.type == "kind",
         lambda c: f"{_present(c)} AND {typed(c)} NOT IN {KINDS!r}",
+    ),
+    ColumnRule(
+        "bad_score",
+        "a score is a whole number from 0 to 10 (how likely to recommend: 0 not at all, 10 "
+        "extremely)",
+        lambda c: c.type == "integer" and c.max_value == 10,
+        lambda c: f"{_converts(c)} AND NOT ({typed(c)} BETWEEN {c.min_value} AND {c.max_value})",
     ),
 )
 

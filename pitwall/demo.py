@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pitwall import demo_nps
 from pitwall.schema import DEFAULT_STAGES, LOST
 
 SEGMENTS = ("B2B", "B2C")
@@ -797,6 +798,14 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
     }
     truth = _truth(cal, scale, seed)
     truth["mmm"] = _mmm_truth(weekly, spend, cp, scale, lift)
+    # NPS answers from their own stream, drawn from the orders above: nothing else moves
+    tables["nps"], truth["nps"] = demo_nps.answers(
+        np.random.default_rng([seed, 16]),
+        sorted_cust["id"],
+        orders["cust"],
+        orders["t"],
+        cal.end_s,
+    )
     return DemoData(tables, truth)
 
 
