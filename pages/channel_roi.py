@@ -205,9 +205,10 @@ if ui.page_header(
             with right:
                 st.subheader("Cost per click")
                 st.altair_chart(
-                    charts.metric_bars(media, "cpc", "CPC (€)", ".2f"), width="stretch"
+                    charts.metric_bars(media, "cpc", "CPC (€)", ",.2f"), width="stretch"
                 )
-            figures = list(EXPORTS["media"].columns[4:])  # spend … cpm
+            # the ratios first: on a phone the last columns scroll out of sight
+            figures = ["ctr", "cpc", "cpm", "impressions", "clicks", "spend"]
             ui.table(media[["channel", "kind", *figures]], "media-channels")
             st.subheader("Media efficiency by campaign")
             ui.table(q["media_campaigns"][["campaign_name", "channel", "kind", *figures]], "media")

@@ -72,7 +72,10 @@ def money_exact(value) -> str:
 
 def score(value) -> str:
     """A Net Promoter Score: a whole number from −100 to +100."""
-    return "–" if _missing(value) else f"{float(value):+.0f}".replace("-", "−")
+    if _missing(value):
+        return "–"
+    shown = round(float(value))
+    return "0" if shown == 0 else f"{shown:+d}".replace("-", "−")
 
 
 def volume(value) -> str:

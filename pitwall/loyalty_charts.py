@@ -61,9 +61,12 @@ def group_bars(df: pd.DataFrame, category: str, metric: str, label: str, fmt: st
     value = (
         "'€' + format(datum['{m}'], ',.0f')" if fmt == "money" else "format(datum['{m}'], '{f}')"
     ).format(m=metric, f=d3)
-    text = (
-        base.mark_text(align="left", dx=3, fontSize=11, color="#333")
+    # labels beyond the bar's end: right of a positive bar, left of a negative one
+    labels = [
+        base.mark_text(align=align, dx=dx, fontSize=11, color="#333")
+        .transform_filter(f"datum['{metric}'] {test} 0")
         .transform_calculate(value_label=value)
         .encode(text="value_label:N")
-    )
-    return alt.layer(bars, text).properties(height=alt.Step(26))
+        for align, dx, test in (("left", 3, ">="), ("right", -3, "<"))
+    ]
+    return alt.layer(bars, *labels).properties(height=alt.Step(26))

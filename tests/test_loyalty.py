@@ -344,7 +344,7 @@ def test_highlights_name_the_nps_change_and_a_cpc_jump(loyalty_con, monkeypatch)
     monkeypatch.setattr(highlights, "NPS_MIN_RESPONSES", 2)
     [h] = highlights.nps_change(loyalty_con, dt.date(2025, 4, 7), EVERYTHING)
     assert h.text == (
-        "**Net Promoter Score** rose to +50 in March from +0 in February (4 answers, "
+        "**Net Promoter Score** rose to +50 in March from 0 in February (4 answers, "
         "+50 points)."
     )
     assert h.score == pytest.approx(0.5) and h.page == "loyalty"
