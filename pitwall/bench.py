@@ -56,6 +56,7 @@ BASELINE: dict[str, tuple[str, Callable, Callable] | None] = {
     "funnel": ("funnel", views.funnel, baseline.funnel),
     "cohorts": ("retention", views.retention, baseline.retention),
     "leads": None,
+    "loyalty": None,
 }
 
 

@@ -128,7 +128,7 @@ COLUMN_RULES = (
     ColumnRule(
         "out_of_range",
         "must be a share between 0 and 1 (like 0.35)",
-        lambda c: c.min_value is not None and c.max_value is not None,
+        lambda c: c.type == "number" and c.min_value is not None and c.max_value is not None,
         lambda c: f"{_converts(c)} AND NOT ({typed(c)} BETWEEN {c.min_value} AND {c.max_value})",
     ),
     ColumnRule(
@@ -148,6 +148,13 @@ COLUMN_RULES = (
         f"unknown lead source; the allowed values are {', '.join(LEAD_SOURCES)}",
         lambda c: c.type == "choice" and c.allowed == LEAD_SOURCES,
         lambda c: f"{_present(c)} AND {typed(c)} NOT IN {c.allowed!r}",
+    ),
+    ColumnRule(
+        "bad_score",
+        "a score is a whole number from 0 to 10 (how likely to recommend: 0 not at all, 10 "
+        "extremely)",
+        lambda c: c.type == "integer" and c.max_value == 10,
+        lambda c: f"{_converts(c)} AND NOT ({typed(c)} BETWEEN {c.min_value} AND {c.max_value})",
     ),
 )
 

@@ -326,7 +326,10 @@ def table(
         )
         config[col] = st.column_config.Column(label)
     shown = df.reset_index(drop=True).style.format(cells, na_rep="–")
-    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    # placeholder: Streamlit draws an empty cell as "None" whatever the Styler says
+    st.dataframe(
+        shown, hide_index=True, column_config=config, width="stretch", placeholder="–"
+    )
     st.download_button(
         f"Download {name}.csv",
         df.to_csv(index=False).encode(),

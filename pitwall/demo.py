@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pitwall import demo_nps
 from pitwall.schema import DEFAULT_STAGES, LEAD_SOURCES, LOST
 
 SEGMENTS = ("B2B", "B2C")
@@ -834,6 +835,14 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
                 for c in _CHANNELS},
         "won_odds": dict(zip(LEAD_SOURCES, _SOURCE_WON_ODDS, strict=True)),
     }  # fmt: skip
+    # NPS answers from their own stream, drawn from the orders above: nothing else moves
+    tables["nps"], truth["nps"] = demo_nps.answers(
+        np.random.default_rng([seed, 17]),
+        sorted_cust["id"],
+        orders["cust"],
+        orders["t"],
+        cal.end_s,
+    )
     return DemoData(tables, truth)
 
 

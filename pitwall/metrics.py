@@ -37,7 +37,7 @@ def ratio(numerator, denominator) -> pd.Series:
 class Metric:
     name: str
     label: str
-    fmt: str  # money | count | ratio | percent | days | decimal
+    fmt: str  # money | count | ratio | percent | days | score (NPS) | decimal | statistic | volume
     formula: str
     description: str
     # the good direction: "more" is better, "less" is better, or on "target" (both ways
@@ -390,7 +390,7 @@ METRICS: dict[str, Metric] = {
         Metric(
             "lead_auc",
             "AUC (validation)",
-            "decimal",
+            "statistic",
             "area under the ROC curve on the latest 20 % of closed leads",
             "The chance that a won lead scores above a lost one: 0.5 is a coin toss, 1 is "
             "perfect.",
@@ -398,7 +398,7 @@ METRICS: dict[str, Metric] = {
         Metric(
             "lead_brier",
             "Brier score (validation)",
-            "decimal",
+            "statistic",
             "mean of (score − outcome)² on the latest 20 % of closed leads (won = 1, lost = 0)",
             "How far the scores are from what happened: 0 is perfect; always guessing the "
             "average win rate p scores p(1 − p).",
@@ -410,6 +410,120 @@ METRICS: dict[str, Metric] = {
             "ratio",
             "win rate of the top 10 % of scores / win rate of all validation leads",
             "How many times more often the best-scored tenth closes than the average lead.",
+        ),
+        Metric(
+            "nps",
+            "NPS",
+            "score",
+            "(promoters − detractors) / responses × 100",
+            "Net Promoter Score: the share of answers from promoters (9–10) minus the share "
+            "from detractors (0–6), in points from −100 to +100; every answer counts.",
+            compute=lambda d: ratio(d["promoters"] - d["detractors"], d["responses"]) * 100,
+        ),
+        Metric(
+            "responses",
+            "Responses",
+            "count",
+            "count of nps answers in range",
+            "NPS answers given in the period (a customer answering twice counts twice).",
+        ),
+        Metric(
+            "promoters",
+            "Promoters",
+            "count",
+            "answers scoring 9 or 10",
+            "Answers from customers who would recommend you.",
+        ),
+        Metric(
+            "passives",
+            "Passives",
+            "count",
+            "answers scoring 7 or 8",
+            "Satisfied but unenthusiastic answers.",
+            direction="target",
+        ),
+        Metric(
+            "detractors",
+            "Detractors",
+            "count",
+            "answers scoring 0 to 6",
+            "Answers from unhappy customers.",
+            direction="less",
+        ),
+        Metric(
+            "revenue_per_customer",
+            "Revenue per customer",
+            "money",
+            "revenue of the group's customers' orders in range / customers",
+            "What a customer of the NPS group (by their latest answer in the period) bought "
+            "in the period.",
+            compute=lambda d: ratio(d["revenue"], d["customers"]),
+        ),
+        Metric(
+            "retention_12m",
+            "Retention (12 months)",
+            "percent",
+            "customers with an order on or after first order + 12 months / customers whose "
+            "first order + 12 months is not after the last order",
+            "Share of the group's customers still buying a year after their first order, over "
+            "those whose year has passed in the data.",
+            compute=lambda d: ratio(d["retained"], d["eligible"]),
+        ),
+        Metric(
+            "purchase_frequency",
+            "Purchase frequency",
+            "decimal",
+            "orders / buyers",
+            "Orders per customer who ordered in the period.",
+            compute=lambda d: ratio(d["orders"], d["buyers"]),
+        ),
+        Metric(
+            "aov",
+            "Average order value",
+            "money",
+            "revenue / orders",
+            "Revenue per order placed in the period (the average check).",
+            compute=lambda d: ratio(d["revenue"], d["orders"]),
+        ),
+        Metric(
+            "impressions",
+            "Impressions",
+            "volume",
+            "sum of spend.impressions",
+            "Ad impressions booked with spend; empty when no spend row carries them.",
+        ),
+        Metric(
+            "clicks",
+            "Clicks",
+            "volume",
+            "sum of spend.clicks",
+            "Ad clicks booked with spend; empty when no spend row carries them.",
+        ),
+        Metric(
+            "ctr",
+            "CTR",
+            "percent",
+            "clicks / impressions (rows carrying both)",
+            "Click-through rate: the share of impressions that were clicked.",
+            compute=lambda d: ratio(d["paired_clicks"], d["paired_impressions"]),
+        ),
+        Metric(
+            "cpc",
+            "CPC",
+            "money",
+            "spend of rows carrying clicks / clicks",
+            "Cost per click.",
+            direction="less",
+            compute=lambda d: ratio(d["click_spend"], d["clicks"]),
+        ),
+        Metric(
+            "cpm",
+            "CPM",
+            "money",
+            "spend of rows carrying impressions / impressions × 1000",
+            "Cost per thousand impressions.",
+            direction="less",
+            compute=lambda d: ratio(d["impression_spend"], d["impressions"]) * 1000,
         ),
     )
 }

@@ -76,6 +76,9 @@ def _channel_roi(
         "sales": call("sales_revenue", f),
         "sales_before": call("sales_revenue", before),
         "target_notes": call("target_notes", f),
+        "media": call("media", f),
+        "media_before": call("media", before),
+        "media_campaigns": call("media", f, by="campaign"),
     }
 
 
@@ -122,6 +125,22 @@ def _leads(f: Filters, mql: float = DEFAULT_MQL, compare: str = "previous") -> d
     }
 
 
+def _loyalty(
+    f: Filters, nps_by: str = "channel", buy_by: str = "channel", compare: str = "previous"
+) -> dict[str, Call]:
+    before = f.compared(compare)
+    return {
+        "nps": call("nps", f),
+        "nps_before": call("nps", before),
+        "groups": call("nps_groups", f, nps_by),
+        "value": call("nps_value", f),
+        # by acquisition channel for the tiles: every buyer in one group
+        "by_acquisition": call("frequency", f, by="channel"),
+        "by_acquisition_before": call("frequency", before, by="channel"),
+        "frequency": call("frequency", f, by=buy_by),
+    }
+
+
 ALL_FILTERS = ("period", "dimensions")
 
 
@@ -154,6 +173,14 @@ PAGES: tuple[Page, ...] = (
         period="Last 12 complete months", compares=True,
     ),
     Page("cohorts", "Cohorts", ":material/grid_on:", _cohorts, period="Last 12 complete months"),
+    Page(
+        "loyalty",
+        "Loyalty",
+        ":material/favorite:",
+        _loyalty,
+        period="Last 12 complete months",
+        compares=True,
+    ),
     Page("data", "Data", ":material/database:", filters=()),  # everything loaded
 )
 BY_PATH = {p.path: p for p in PAGES}

@@ -261,6 +261,18 @@ TABLES: dict[str, Table] = {
             sort_by="date",
             description="Optional: weekly model controls (competitor activity, prices, holidays).",
         ),
+        Table(
+            "nps",
+            _cols(
+                ("customer_id", "text", True),
+                ("answered_at", "timestamp", True),
+                ("score", "integer", True, 0, 10),
+                ("comment", "text"),
+            ),
+            sort_by="answered_at",
+            description="Optional: Net Promoter Score answers (0–10: how likely the customer "
+            "is to recommend you).",
+        ),
     )
 }
 

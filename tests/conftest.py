@@ -102,6 +102,20 @@ def margin_warehouse(tmp_path_factory) -> Path:
     return _golden_plus(tmp_path_factory, "margin", "golden_margins")
 
 
+@pytest.fixture(scope="session")
+def loyalty_warehouse(tmp_path_factory) -> Path:
+    """The golden business with tests/golden_loyalty: NPS answers, orders with their sales
+    channel (and four in 2026), spend with impressions and clicks (tests/golden/README.md)."""
+    return _golden_plus(tmp_path_factory, "loyalty", "golden_loyalty")
+
+
+@pytest.fixture
+def loyalty_con(loyalty_warehouse):
+    con = open_readonly(loyalty_warehouse)
+    yield con
+    con.close()
+
+
 @pytest.fixture
 def touch_con(touch_warehouse):
     con = open_readonly(touch_warehouse)

@@ -103,6 +103,7 @@ def test_columns_and_values(t):
         "orders": ["order_id", "customer_id", "ordered_at", "revenue", "gross_margin",
                    "campaign_id", "sales_channel"],
         "touchpoints": ["customer_id", "touched_at", "campaign_id"],
+        "nps": ["customer_id", "answered_at", "score", "comment"],
     }
     assert {k: list(v.columns) for k, v in t.items()} == expected
     assert set(t["channels"].kind) == {"online", "offline"}
