@@ -164,6 +164,11 @@ def _parser() -> argparse.ArgumentParser:
     mf = msub.add_parser("fit", help="fit the model on the warehouse's weekly data")
     mf.add_argument("--outcome", choices=("revenue", "new_customers", "leads"), default="revenue")
     mf.add_argument("--seed", type=int, default=0)
+    mf.add_argument(
+        "--draws", type=int, default=500,
+        help="posterior draws per chain, after as many tuning steps (default 500; fewer is "
+        "quicker and rougher)",
+    )
     warehouse_arg(mf)
     mf.set_defaults(func=cmd_model_fit)
     ml = msub.add_parser(
@@ -341,8 +346,15 @@ def cmd_model_fit(args) -> int:
             last[0] = int(fraction * 100)
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
+    if not mmm.MIN_DRAWS <= args.draws <= mmm.MAX_DRAWS:
+        raise InputError(
+            f"--draws must be between {mmm.MIN_DRAWS} and {mmm.MAX_DRAWS}, not {args.draws}"
+        )
     try:
-        row = mmm.fit(path, outcome=args.outcome, seed=args.seed, progress=progress)
+        row = mmm.fit(
+            path, outcome=args.outcome, seed=args.seed, progress=progress,
+            draws=args.draws, tune=args.draws,
+        )
     except mmm.NoFit:
         raise
     except ValueError as exc:  # data the model cannot use

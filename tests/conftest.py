@@ -146,6 +146,9 @@ def demo_warehouse(tmp_path_factory) -> Path:
 
 DEMO_END = "2026-11-21"  # fixes the demo's window, so the fit's figures are reproducible
 FIT_SEED = 1
+# Half the default draws: the posterior's medians and intervals move by a few percent at
+# most (docs/metrics.md), well inside the tests' tolerances, and the fit takes less time.
+FIT_DRAWS = 250
 
 
 @pytest.fixture(scope="session")
@@ -159,7 +162,7 @@ def fitted_demo(tmp_path_factory) -> Path:
     root = Path(__file__).resolve().parent.parent
     for args in (
         ["demo", "--end", DEMO_END],
-        ["model", "fit", "--seed", str(FIT_SEED)],
+        ["model", "fit", "--seed", str(FIT_SEED), "--draws", str(FIT_DRAWS)],
     ):
         run = subprocess.run(
             [sys.executable, "-m", "pitwall", *args, "--warehouse", str(path)],
