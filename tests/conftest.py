@@ -30,17 +30,6 @@ settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def pytest_collection_modifyitems(items):
-    """`make test` runs on two workers (pytest-xdist, --dist loadgroup). Each file stays on
-    one worker, so its module fixtures (an app server, a browser) start once; every test of
-    the model fit shares one group, so the demo is fitted once per run, not once per worker."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        group = "fit" if "fitted_demo" in item.fixturenames else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """The app's warehouse is an st.cache_resource and its views st.cache_data: every test
@@ -152,24 +141,36 @@ FIT_DRAWS = 250
 
 
 @pytest.fixture(scope="session")
-def fitted_demo(tmp_path_factory) -> Path:
+def fitted_demo(tmp_path_factory, worker_id) -> Path:
     """The demo warehouse (scale 1, seed 0) with a model fitted by the command line, as a
-    user would. Read it, don't write it; copy it to load or refit."""
+    user would. Read it, don't write it; copy it to load or refit.
+
+    One fit per run: `make test` runs two pytest-xdist workers, which share the run's temp
+    folder; the first to ask fits under a lock, the other waits and reads the same file."""
     import subprocess
     import sys
 
-    path = tmp_path_factory.mktemp("fitted") / "warehouse.duckdb"
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base
+    folder = shared / "fitted"
+    path = folder / "warehouse.duckdb"
     root = Path(__file__).resolve().parent.parent
-    for args in (
-        ["demo", "--end", DEMO_END],
-        ["model", "fit", "--seed", str(FIT_SEED), "--draws", str(FIT_DRAWS)],
-    ):
-        run = subprocess.run(
-            [sys.executable, "-m", "pitwall", *args, "--warehouse", str(path)],
-            cwd=root, capture_output=True, text=True, timeout=900,
-        )
-        assert run.returncode == 0, run.stderr[-3000:]
-    path.with_name("fit.log").write_text(run.stdout + run.stderr)
+    with FileLock(str(shared / "fitted.lock")):
+        if (folder / "fit.log").exists():
+            return path
+        folder.mkdir(exist_ok=True)
+        for args in (
+            ["demo", "--end", DEMO_END],
+            ["model", "fit", "--seed", str(FIT_SEED), "--draws", str(FIT_DRAWS)],
+        ):
+            run = subprocess.run(
+                [sys.executable, "-m", "pitwall", *args, "--warehouse", str(path)],
+                cwd=root, capture_output=True, text=True, timeout=900,
+            )
+            assert run.returncode == 0, run.stderr[-3000:]
+        (folder / "fit.log").write_text(run.stdout + run.stderr)
     return path
 
 
