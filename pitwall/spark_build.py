@@ -53,6 +53,17 @@ SPARK_CONFIG = {
     # DuckDB's TIMESTAMP has no time zone: Spark's TIMESTAMP_NTZ is the same type
     "spark.sql.timestampType": "TIMESTAMP_NTZ",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version": "2",
+    "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
+    "spark.hadoop.parquet.enable.summary-metadata": "false",
+}
+# For small inputs (the tests): one shuffle partition and interpreted expressions. Compiling
+# generated code costs seconds per query, which only pays off on large tables.
+SMALL_INPUTS = {
+    "spark.sql.shuffle.partitions": "1",
+    "spark.default.parallelism": "1",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
 }
 MASTER = re.compile(r"^(local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+)$")
 SPARK_STEPS = queries.QUERY_DIR / "build" / "spark"  # engine-specific forms of build steps
@@ -89,14 +100,15 @@ def is_uri(source: str) -> bool:
     return bool(re.match(r"^[a-z][a-z0-9+.-]*://", source))
 
 
-def session(master: str = "local[2]"):
-    """A SparkSession configured for this machine (the one running, if any)."""
+def session(master: str = "local[2]", conf: dict | None = None):
+    """A SparkSession configured for this machine (the one running, if any); `conf`
+    overrides SPARK_CONFIG (SMALL_INPUTS for the tests)."""
     check_master(master)
     check_java()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master).appName("pitwall-build")
-    for key, value in SPARK_CONFIG.items():
+    for key, value in (SPARK_CONFIG | (conf or {})).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -186,6 +198,9 @@ def find_sources(spark, source: str) -> tuple[dict[str, Found], list[str]]:
 
 
 def _header_line(spark, found: Found) -> str | None:
+    if found.local is not None:
+        with open(found.local, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return fh.readline().rstrip("\r\n") or None
     lines = spark.read.text(found.uri).limit(1).collect()
     return lines[0][0] if lines else None
 
@@ -194,6 +209,7 @@ def _stage(spark, scratch: Path, table: Table, found: Found):
     """Create the view raw_<table> (contract columns as text, `rowid` in file order, the
     rows Spark's CSV reader could not split in `_bad_line`). Returns (problems, notes,
     row_map), as readers.stage_file does."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -219,14 +235,24 @@ def _stage(spark, scratch: Path, table: Table, found: Found):
                 + [StructField("_bad_line", StringType())]
             )
             frame = spark.read.csv(
-                found.uri, header=True, schema=schema, sep=sep, quote='"', escape='"',
-                mode="PERMISSIVE", columnNameOfCorruptRecord="_bad_line", encoding="UTF-8",
+                found.uri,
+                header=True,
+                schema=schema,
+                sep=sep,
+                quote='"',
+                escape='"',
+                mode="PERMISSIVE",
+                columnNameOfCorruptRecord="_bad_line",
+                encoding="UTF-8",
             )
         else:
             frame = spark.read.parquet(found.uri)
             header = list(frame.columns)
             frame = frame.select(
-                *[F.col(quote_spark(c)).cast("string").alias(f"_c{i}") for i, c in enumerate(header)],
+                *[
+                    F.col(quote_spark(c)).cast("string").alias(f"_c{i}")
+                    for i, c in enumerate(header)
+                ],
                 F.lit(None).cast("string").alias("_bad_line"),
             )
         legacy = readers.old_shape(table, header)
@@ -244,22 +270,21 @@ def _stage(spark, scratch: Path, table: Table, found: Found):
                 columns.append(F.col(f"_c{header.index(mapping[c.name])}").alias(c.name))
             else:
                 columns.append(F.lit(None).cast("string").alias(c.name))
-        # Materialised once, like DuckDB's raw table: the ids below stay those of this read.
-        target = str(scratch / "raw" / table.name)
-        frame.select(
+        # Kept once read, like DuckDB's raw table (memory, spilling to disk): the ids below
+        # stay those of this read.
+        raw = frame.select(
             F.monotonically_increasing_id().alias("_mid"), *columns, "_bad_line"
-        ).write.mode("overwrite").parquet(target)
-        raw = spark.read.parquet(target)
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        # monotonically_increasing_id is (partition << 33) + row in partition: with each
+        # partition's rows counted, it becomes the row's index in read order
+        counts = sorted(
+            tuple(r)
+            for r in raw.groupBy(F.shiftright("_mid", 33).alias("p"))
+            .agg(F.count("*"), F.count("_bad_line"))
+            .collect()
+        )
     except Exception as exc:  # any reader failure is the file's problem, not a crash
         return _unreadable(found, exc), [], row_map
-    # monotonically_increasing_id is (partition << 33) + row in partition: with each
-    # partition's rows counted, it becomes the row's index in read order
-    counts = sorted(
-        tuple(r)
-        for r in raw.groupBy(F.shiftright("_mid", 33).alias("p"))
-        .agg(F.count("*"), F.count("_bad_line"))
-        .collect()
-    )
     if not sum(n for _, n, _ in counts):
         empty = Problem("empty", found.label, "the file has a header but no data rows")
         return [empty], notes, row_map
@@ -272,8 +297,9 @@ def _stage(spark, scratch: Path, table: Table, found: Found):
         - F.shiftleft(F.shiftright("_mid", 33), 33)
         + F.element_at(F.create_map(*offsets), F.shiftright("_mid", 33))
     )
-    raw.select(rowid.alias("rowid"), *[c.name for c in table.columns], "_bad_line") \
-        .createOrReplaceTempView(readers.raw_name(table))
+    raw.select(
+        rowid.alias("rowid"), *[c.name for c in table.columns], "_bad_line"
+    ).createOrReplaceTempView(readers.raw_name(table))
     if not any(bad for _, _, bad in counts):
         return [], notes, row_map
     return _ragged(spark, table, found, header), notes, row_map
@@ -352,9 +378,13 @@ def _contract_views(con: SparkConnection, scratch: Path, sources: dict) -> None:
         if table.name in sources:
             text = f"SELECT {cols} FROM new_{table.name}"
         else:
-            text = "SELECT " + ", ".join(
-                f"CAST(NULL AS {SQL_TYPES[c.type]}) AS {quote(c.name)}" for c in table.columns
-            ) + " WHERE 1 = 0"
+            text = (
+                "SELECT "
+                + ", ".join(
+                    f"CAST(NULL AS {SQL_TYPES[c.type]}) AS {quote(c.name)}" for c in table.columns
+                )
+                + " WHERE 1 = 0"
+            )
         con.spark.sql(spark_sql.query(text)).createOrReplaceTempView(table.name)
 
 
@@ -472,6 +502,7 @@ def run(
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     if spark is None:
+        check_java()
         progress(f"Starting Spark ({master})")
         spark = session(master)
     found, notes = find_sources(spark, source)

@@ -116,11 +116,7 @@ def inline(tree: exp.Expression, macros: dict[str, Macro]) -> exp.Expression:
     if not macros:
         return tree
     for _ in range(20):  # macros may call macros
-        calls = [
-            n
-            for n in tree.find_all(exp.Anonymous)
-            if n.name.lower() in macros
-        ]
+        calls = [n for n in tree.find_all(exp.Anonymous) if n.name.lower() in macros]
         if not calls:
             return tree
         for call in calls:
@@ -130,7 +126,9 @@ def inline(tree: exp.Expression, macros: dict[str, Macro]) -> exp.Expression:
             if macro.table:
                 if not isinstance(parent, exp.Table):
                     raise ValueError(f"table macro {macro.name} used as a value")
-                alias = parent.args.get("alias") or exp.TableAlias(this=exp.to_identifier(macro.name))
+                alias = parent.args.get("alias") or exp.TableAlias(
+                    this=exp.to_identifier(macro.name)
+                )
                 parent.replace(exp.Subquery(this=body, alias=alias.copy()))
             else:
                 call.replace(exp.Paren(this=body))
@@ -213,8 +211,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression | None:
         new.set("alias", None)
         for key in ("partition_by", "order"):
             if base.args.get(key):
-                new.set(key, base.args[key].copy() if key == "order" else [
-                    e.copy() for e in base.args[key]])
+                new.set(
+                    key,
+                    base.args[key].copy() if key == "order" else [e.copy() for e in base.args[key]],
+                )
         return new
     if isinstance(node, exp.ToDays):
         return _f("MAKE_DT_INTERVAL", node.this)
