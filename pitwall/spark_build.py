@@ -169,7 +169,7 @@ def find_sources(spark, source: str) -> tuple[dict[str, Found], list[str]]:
     fs = root.getFileSystem(spark._jsc.hadoopConfiguration())
     if not fs.exists(root) or not fs.getFileStatus(root).isDirectory():
         raise SourceError(f"--source {source}: no such folder")
-    found, notes = {}, []
+    found, notes, twice = {}, [], []
     for status in sorted(fs.listStatus(root), key=lambda s: s.getPath().getName()):
         name = status.getPath().getName()
         if name.startswith((".", "_")):
@@ -189,11 +189,20 @@ def find_sources(spark, source: str) -> tuple[dict[str, Found], list[str]]:
             notes.append(f"{name}: ignored (not a contract table as .csv or .parquet)")
             continue
         if stem.lower() in found:
-            raise SourceError(f"--source {source}: two files for {stem.lower()}")
+            twice.append(
+                Problem(
+                    "duplicate_file",
+                    name,
+                    f"{found[stem.lower()].label} already provides {stem.lower()}",
+                )
+            )
+            continue
         local = Path(uri.removeprefix("file:")) if uri.startswith("file:") else None
         if local is not None and local.is_dir():
             local = None
         found[stem.lower()] = Found(stem.lower(), uri, fmt, name, local)
+    if twice:
+        raise LoadError(twice)
     return found, notes
 
 
@@ -205,7 +214,7 @@ def _header_line(spark, found: Found) -> str | None:
     return lines[0][0] if lines else None
 
 
-def _stage(spark, scratch: Path, table: Table, found: Found):
+def _stage(spark, table: Table, found: Found):
     """Create the view raw_<table> (contract columns as text, `rowid` in file order, the
     rows Spark's CSV reader could not split in `_bad_line`). Returns (problems, notes,
     row_map), as readers.stage_file does."""
@@ -528,7 +537,7 @@ def _run(spark, found, notes, scratch, tmp, warehouse, progress) -> LoadReport:
         table = TABLES[name]
         files[name] = f.label
         progress(f"[{i}/{len(found)}] Reading and checking {f.label}")
-        got, file_notes, row_maps[name] = _stage(spark, scratch, table, f)
+        got, file_notes, row_maps[name] = _stage(spark, table, f)
         notes += file_notes
         if not got:
             got = check_columns(con, table, f.label)
@@ -536,6 +545,7 @@ def _run(spark, found, notes, scratch, tmp, warehouse, progress) -> LoadReport:
         if not got:
             _typed(con, scratch, table)
         problems += got
+    spark.catalog.clearCache()  # the raw text is no longer needed: typed tables are written
     sources = dict.fromkeys(found)
     rels = {t: f"new_{t}" for t in sources}
     if not problems:
