@@ -367,9 +367,14 @@ def _unreadable(found: Found, exc: Exception) -> list[Problem]:
 
 
 def _materialise(spark, scratch: Path, name: str, frame) -> None:
-    target = str(scratch / "tables" / name)
-    frame.write.mode("overwrite").parquet(target)
-    spark.read.parquet(target).createOrReplaceTempView(name)
+    target = scratch / "tables" / name
+    if target.exists():  # written again (rows inserted): beside the old, then swapped
+        frame.write.mode("overwrite").parquet(str(target) + ".new")
+        shutil.rmtree(target)
+        os.replace(str(target) + ".new", target)
+    else:
+        frame.write.parquet(str(target))
+    spark.read.parquet(str(target)).createOrReplaceTempView(name)
 
 
 def _typed(con: SparkConnection, scratch: Path, table: Table) -> None:
@@ -428,6 +433,8 @@ def run_steps(con: SparkConnection, scratch: Path, progress: Progress) -> list[B
             if st.kind == "table":
                 _materialise(con.spark, scratch, st.name, frame)
                 built.append(Built(st.name, st.order_by))
+            elif st.kind == "insert":
+                _materialise(con.spark, scratch, st.name, con.spark.table(st.name).union(frame))
             else:
                 frame.collect()
     return built

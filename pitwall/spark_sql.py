@@ -38,7 +38,8 @@ class Macro:
 class Statement:
     """One statement of a build step, as Spark runs it."""
 
-    kind: str  # "macro" (kept for inlining; DuckDB defines it in the warehouse), "table", "query"
+    kind: str  # "macro" (kept for inlining; DuckDB defines it in the warehouse), "table",
+    # "insert" (rows added to a table, all its columns in order), "query"
     name: str | None  # the table or macro it creates
     sql: str  # Spark SQL: the SELECT of a table, or the query
     order_by: tuple[str, ...] = ()  # the output columns a DuckDB build sorts the table by
@@ -81,6 +82,9 @@ def statements(text: str, macros: dict[str, Macro], dialect: str = "duckdb") -> 
                 keys = tuple(o.this.alias_or_name for o in order.expressions)
                 query.set("order", None)  # the DuckDB assembly sorts; Spark need not
             out.append(Statement("table", tree.this.name, to_spark(query, macros), keys))
+        elif isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table):
+            # rows added to a table the step made: Spark writes the table again with them
+            out.append(Statement("insert", tree.this.name, to_spark(tree.expression, macros)))
         elif isinstance(tree, exp.Query):
             out.append(Statement("query", None, to_spark(tree, macros)))
         else:

@@ -29,7 +29,7 @@ import duckdb
 import pytest
 from test_load_errors import VALID, fingerprint, insert_row, set_cell, write_folder
 
-from pitwall import spark_build, views
+from pitwall import queries, spark_build, views
 from pitwall.filters import Filters
 from pitwall.load import load_folder
 from pitwall.problems import LoadError
@@ -120,15 +120,41 @@ def assert_same_warehouse(duck: Path, built: Path) -> dict[str, int]:
         b.close()
 
 
+# A build step as a new rollup would be added (queries/build/NN_*.sql): the Spark build must
+# carry it without being told. It also adds rows to its table, as a step may.
+NEW_STEP = """\
+-- Build: orders and revenue per day and campaign, and one total row.
+-- Grain: day x campaign. Parameters: none. Columns: day, campaign_id, orders, revenue.
+CREATE OR REPLACE TABLE orders_daily AS
+SELECT CAST(date_trunc('day', ordered_at) AS DATE) AS day, campaign_id, count(*) AS orders,
+    sum(revenue) AS revenue
+FROM orders
+GROUP BY ALL
+ORDER BY day;
+
+INSERT INTO orders_daily
+SELECT NULL, 'all', count(*), sum(revenue) FROM orders;
+"""
+
+
 @pytest.fixture(scope="module")
 def golden_pair(spark, tmp_path_factory) -> tuple[Path, Path]:
     """The golden business with its touchpoints (tests/golden_touchpoints), so the stored
-    attribution paths have rows."""
+    attribution paths have rows, built with one more step (NEW_STEP) in a copy of queries/."""
     root = tmp_path_factory.mktemp("spark_golden")
     source = root / "source"
     shutil.copytree(GOLDEN, source, ignore=shutil.ignore_patterns("*.md"))
     shutil.copy(REPO / "tests" / "golden_touchpoints" / "touchpoints.csv", source)
-    return both(spark, source, root)
+    copy = root / "queries"
+    shutil.copytree(queries.QUERY_DIR, copy)
+    (copy / "build" / "99_orders_daily.sql").write_text(NEW_STEP)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(queries, "QUERY_DIR", copy)
+        queries.sql_text.cache_clear()
+        try:
+            return both(spark, source, root)
+        finally:
+            queries.sql_text.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +186,16 @@ def test_golden_build_equals_duckdb(golden_pair):
     # tests/golden/README.md: 15 orders of 7 customers, 8 leads; the touchpoints give paths
     assert counts["orders"] == 15 and counts["customer_facts"] == 7
     assert counts["lead_facts"] == 8 and counts["path_corrections_30"] > 0
+    # the added step: its table, with the total row it inserts (all 15 orders)
+    con = open_readonly(golden_pair[1])
+    try:
+        total = con.execute(
+            "SELECT orders FROM orders_daily WHERE campaign_id = 'all' AND day IS NULL"
+        ).fetchall()
+        days = con.execute("SELECT sum(orders) FROM orders_daily WHERE day IS NOT NULL")
+        assert total == [(15,)] and days.fetchone() == (15,)
+    finally:
+        con.close()
 
 
 def test_demo_build_equals_duckdb(demo_pair):
