@@ -10,7 +10,7 @@ run: $(VENV)/.runtime runtime-deps
 
 test: $(VENV)/.dev system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The hypothesis properties of tests/test_fuzz.py with many random examples (the "fuzz"
 # profile of tests/conftest.py), apart from `make test`, which runs them derandomized. A

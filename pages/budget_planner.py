@@ -103,10 +103,11 @@ if ui.page_header(
     )
     if head["weak"]:
         st.caption(
-            f"Decided by *mostly prior*: {', '.join(head['weak'])} spent too evenly week by "
-            "week for the model to tell their effect from the base; their interval is wide "
-            "and their modelled ROAS is close to the model's starting belief. Test them with "
-            "a deliberate change of spend."
+            f"Decided by *mostly prior*: {', '.join(head['weak'])}: their spend moved the "
+            "weekly outcome too little (too small against its week-to-week noise, too even, "
+            "or in step with other channels) for the model to tell their effect from the "
+            "base; their interval is wide and their modelled ROAS is close to the model's "
+            "starting belief. Test them with a deliberate change of spend."
         )
 
     st.subheader("The planner")

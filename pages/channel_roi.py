@@ -181,6 +181,42 @@ if ui.page_header(
             campaigns[["campaign_name", *EXPORTS["channel-roi"].columns]],
             "campaign-roi",
         )
+    media = q["media"]
+    if not media.empty:
+        st.header("Media efficiency")
+        if media["impressions"].isna().all() and media["clicks"].isna().all():
+            st.info(
+                "No spend row in this period carries impressions or clicks. Add `impressions` "
+                "and `clicks` columns to `spend.csv` (Google Ads and Meta exports bring them) "
+                "to see CTR, CPC and CPM per channel and campaign."
+            )
+        else:
+            shown, shown_before = views.media_totals(media), views.media_totals(q["media_before"])
+            ui.compared_tiles(
+                [
+                    ui.Tile(m, shown[m], shown_before[m])
+                    for m in ("impressions", "clicks", "ctr", "cpc", "cpm")
+                ]
+            )
+            left, right = st.columns(2)
+            with left:
+                st.subheader("Click-through rate")
+                st.altair_chart(charts.metric_bars(media, "ctr", "CTR", ".2%"), width="stretch")
+            with right:
+                st.subheader("Cost per click")
+                st.altair_chart(
+                    charts.metric_bars(media, "cpc", "CPC (€)", ",.2f"), width="stretch"
+                )
+            # the ratios first: on a phone the last columns scroll out of sight
+            figures = ["ctr", "cpc", "cpm", "impressions", "clicks", "spend"]
+            ui.table(media[["channel", "kind", *figures]], "media-channels")
+            st.subheader("Media efficiency by campaign")
+            ui.table(q["media_campaigns"][["campaign_name", "channel", "kind", *figures]], "media")
+            st.caption(
+                "CTR = clicks / impressions; CPC = spend / clicks; CPM = spend / impressions "
+                "× 1,000, each over the spend rows that carry the figure. A channel whose "
+                "spend carries no impressions or clicks (offline ones, mostly) shows –, not 0."
+            )
     if loose["orders"]:
         st.subheader("Unattributed revenue")
         ui.table(q["unattributed_reasons"], "unattributed", labels={"reason": "Where from"})

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pitwall.filters import FilterError
 from pitwall.metrics import derive, ratio
 
 
@@ -50,13 +51,13 @@ LOOKBACK_CHOICES = (0, 7, 14, 30, 60, 90)  # the page's choices; the CLI takes a
 
 def check(model: str, lookback_days: int) -> None:
     if model not in MODELS:
-        raise ValueError(f"attribution model must be one of {', '.join(MODELS)}, not {model!r}")
+        raise FilterError(f"attribution model must be one of {', '.join(MODELS)}, not {model!r}")
     if (
         isinstance(lookback_days, bool)
         or not isinstance(lookback_days, int)
         or not 0 <= lookback_days <= MAX_LOOKBACK
     ):
-        raise ValueError(
+        raise FilterError(
             f"the lookback must be a whole number of days from 0 to {MAX_LOOKBACK}, "
             f"not {lookback_days!r}"
         )

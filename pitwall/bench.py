@@ -55,6 +55,8 @@ BASELINE: dict[str, tuple[str, Callable, Callable] | None] = {
     "channel_roi": ("channel-roi", views.channel_roi, baseline.channel_roi),
     "funnel": ("funnel", views.funnel, baseline.funnel),
     "cohorts": ("retention", views.retention, baseline.retention),
+    "leads": None,
+    "loyalty": None,
 }
 
 

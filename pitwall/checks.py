@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pitwall.dimensions import KINDS
 from pitwall.problems import Problem
 from pitwall.readers import MAX_EXAMPLES, quote, raw_name
-from pitwall.schema import DEFAULT_STAGES, LOST, Column, Table
+from pitwall.schema import DEFAULT_STAGES, LEAD_SOURCES, LOST, Column, Table
 
 LARGEST = 1e12  # money or counts beyond this are a broken file, not a business
 
@@ -46,6 +46,7 @@ def typed(col: Column) -> str:
         "text": _text(v),
         "kind": f"lower({_text(v)})",
         "stage": f"lower({_text(v)})",
+        "choice": f"lower({_text(v)})",
         "number": _num(v),
         "integer": f"TRY_CAST({_num(v)} AS BIGINT)",
         "date": f"CAST({_ts(v)} AS DATE)",
@@ -127,7 +128,7 @@ COLUMN_RULES = (
     ColumnRule(
         "out_of_range",
         "must be a share between 0 and 1 (like 0.35)",
-        lambda c: c.min_value is not None and c.max_value is not None,
+        lambda c: c.type == "number" and c.min_value is not None and c.max_value is not None,
         lambda c: f"{_converts(c)} AND NOT ({typed(c)} BETWEEN {c.min_value} AND {c.max_value})",
     ),
     ColumnRule(
@@ -141,6 +142,19 @@ COLUMN_RULES = (
         f"kind must be {' or '.join(KINDS)}",
         lambda c: c.type == "kind",
         lambda c: f"{_present(c)} AND {typed(c)} NOT IN {KINDS!r}",
+    ),
+    ColumnRule(
+        "unknown_source",
+        f"unknown lead source; the allowed values are {', '.join(LEAD_SOURCES)}",
+        lambda c: c.type == "choice" and c.allowed == LEAD_SOURCES,
+        lambda c: f"{_present(c)} AND {typed(c)} NOT IN {c.allowed!r}",
+    ),
+    ColumnRule(
+        "bad_score",
+        "a score is a whole number from 0 to 10 (how likely to recommend: 0 not at all, 10 "
+        "extremely)",
+        lambda c: c.type == "integer" and c.max_value == 10,
+        lambda c: f"{_converts(c)} AND NOT ({typed(c)} BETWEEN {c.min_value} AND {c.max_value})",
     ),
 )
 

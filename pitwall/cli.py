@@ -1,5 +1,5 @@
 """The `python -m pitwall` command line: demo, load, export, report, alerts, send, bench,
-model fit, plan."""
+model fit, model leads, plan."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (LoadError, FilterError, FileNotFoundError, ValueError, BuildFailed) as exc:
         _report_error(exc)
-        return 1 if not isinstance(exc, LoadError | InputError) else 2
+        # bad input (a refused file, a flag or filter value) exits 2; a failure exits 1
+        return 2 if isinstance(exc, LoadError | InputError | FilterError) else 1
     except KeyboardInterrupt:
         print("interrupted; the warehouse is unchanged", file=sys.stderr)
         return 130
@@ -126,6 +127,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--method", choices=METHODS, default=DEFAULT_METHOD, help="targets: the forecast"
     )
+    e.add_argument(
+        "--open", dest="open_only", action="store_true",
+        help="lead-scores: only open leads (neither won nor lost)",
+    )
     e.add_argument("--format", choices=("csv", "json"), default="csv")
     e.set_defaults(func=cmd_export)
 
@@ -163,8 +168,19 @@ def _parser() -> argparse.ArgumentParser:
     mf = msub.add_parser("fit", help="fit the model on the warehouse's weekly data")
     mf.add_argument("--outcome", choices=("revenue", "new_customers", "leads"), default="revenue")
     mf.add_argument("--seed", type=int, default=0)
+    mf.add_argument(
+        "--draws", type=int, default=500,
+        help="posterior draws per chain, after as many tuning steps (default 500; fewer is "
+        "quicker and rougher)",
+    )
     warehouse_arg(mf)
     mf.set_defaults(func=cmd_model_fit)
+    ml = msub.add_parser(
+        "leads", help="train the lead-scoring model on closed leads and score the open ones"
+    )
+    ml.add_argument("--seed", type=int, default=0)
+    warehouse_arg(ml)
+    ml.set_defaults(func=cmd_model_leads)
 
     pl = sub.add_parser("plan", help="the budget split that maximises the modelled outcome")
     pl.add_argument("--budget", type=float, help="EUR for the N weeks (default: their last spend)")
@@ -222,6 +238,14 @@ def cmd_demo(args) -> int:
     )
     print(f"Demo warehouse written to {result.warehouse} in {time.perf_counter() - started:.1f} s")
     _print_tables(result.tables)
+    from pitwall import lead_model
+
+    # a few seconds: the Leads page then shows the model's call list from the first start
+    _print_progress("Training the lead-scoring model (python -m pitwall model leads)")
+    try:
+        print(_lead_model_line(lead_model.run(result.warehouse, seed=args.seed)))
+    except lead_model.CannotTrain as exc:
+        print(f"note: no lead-scoring model: {exc}")
     return 0
 
 
@@ -322,6 +346,7 @@ def cmd_export(args) -> int:
         quarter=args.quarter,
         as_of=parse_date(args.as_of, "--as-of"),
         method=args.method,
+        open_only=args.open_only,
     )
     _write(out, args.format)
     return 0
@@ -358,8 +383,15 @@ def cmd_model_fit(args) -> int:
             last[0] = int(fraction * 100)
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
+    if not mmm.MIN_DRAWS <= args.draws <= mmm.MAX_DRAWS:
+        raise InputError(
+            f"--draws must be between {mmm.MIN_DRAWS} and {mmm.MAX_DRAWS}, not {args.draws}"
+        )
     try:
-        row = mmm.fit(path, outcome=args.outcome, seed=args.seed, progress=progress)
+        row = mmm.fit(
+            path, outcome=args.outcome, seed=args.seed, progress=progress,
+            draws=args.draws, tune=args.draws,
+        )
     except mmm.NoFit:
         raise
     except ValueError as exc:  # data the model cannot use
@@ -371,6 +403,32 @@ def cmd_model_fit(args) -> int:
         f"holdout MAPE {row['holdout_mape']:.1%} (last {row['holdout_weeks']} weeks)"
     )
     return 0
+
+
+def cmd_model_leads(args) -> int:
+    from pitwall import lead_model
+
+    path = _warehouse(args)
+    _open(args).close()  # a clear error when there is no warehouse
+    print("Training the lead-scoring model on the closed leads", file=sys.stderr, flush=True)
+    try:
+        fit = lead_model.run(path, seed=args.seed)
+    except lead_model.CannotTrain as exc:  # leads the model cannot learn from
+        raise InputError(str(exc)) from exc
+    print(_lead_model_line(fit))
+    return 0
+
+
+def _lead_model_line(fit: dict) -> str:
+    auc = "–" if fit["auc"] is None else f"{fit['auc']:.3f}"
+    lift = "–" if fit["top_decile_lift"] is None else f"{fit['top_decile_lift']:.1f}x"
+    left_out = f"; left out: {fit['left_out']}" if fit["left_out"] else ""
+    return (
+        f"Lead-scoring model trained on {fit['closed_leads']:,} closed leads in "
+        f"{fit['train_seconds']:.1f} s: validation on the latest {fit['validation_leads']:,} "
+        f"(from {fit['validation_from']}) AUC {auc}, Brier {fit['brier']:.3f}, top-decile "
+        f"lift {lift}; {fit['open_leads']:,} open leads scored{left_out}"
+    )
 
 
 def cmd_plan(args) -> int:
@@ -401,7 +459,7 @@ def cmd_report(args) -> int:
 
     f = _filters(args)
     if args.out.suffix.lower() not in report.FORMATS:
-        raise ValueError(f"--out must end in .pdf or .html, not {args.out.name!r}")
+        raise InputError(f"--out must end in .pdf or .html, not {args.out.name!r}")
     con = _open(args)
     monday = weeks.parse(args.week) if args.week else weekly.default_week(con)
     if monday is None:
@@ -436,9 +494,9 @@ def cmd_send(args) -> int:
     from pitwall import send, weeks
 
     if not args.to and not args.webhook:
-        raise ValueError("nothing to send to: give --to ADDRESS... and/or --webhook URL")
+        raise InputError("nothing to send to: give --to ADDRESS... and/or --webhook URL")
     if args.retries < 1:
-        raise ValueError("--retries must be 1 or more")
+        raise InputError("--retries must be 1 or more")
     con = _open(args)
     monday = _week(args, con)
     try:
@@ -478,7 +536,7 @@ def cmd_bench(args) -> int:
     from pitwall import bench
 
     if args.runs < 5:
-        raise ValueError("--runs must be 5 or more: a median of fewer warm runs is noise")
+        raise InputError("--runs must be 5 or more: a median of fewer warm runs is noise")
     return bench.main(
         args.scale, args.runs, args.json, args.dir, browser=args.browser, model=args.model
     )

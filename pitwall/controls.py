@@ -26,6 +26,8 @@ from typing import Any
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL, MAX_LOOKBACK, MODELS
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import COMPARISONS, FIRST_DAY, LAST_DAY, PAGE_DEFAULT, PRESETS
+from pitwall.lead_views import DEFAULT_MQL
+from pitwall.loyalty import FREQUENCY_BY, NPS_GROUPS
 from pitwall.planner import DEFAULT_WEEKS, MAX_WEEKS
 
 NUMBER, CHOICE, TOGGLE, DATES, MULTI = "number", "choice", "toggle", "dates", "multi"
@@ -144,6 +146,18 @@ CONTROLS: Mapping[str, Control] = _frozen(
             Control(
                 "online_max", NUMBER, None, low=0, high=100,
                 where="Budget planner", means="online share ceiling in % (none: no ceiling)",
+            ),
+            Control(
+                "mql", NUMBER, DEFAULT_MQL, low=0, high=100, step=5,
+                where="Leads", means="the hand-off (MQL) threshold of an imported lead score",
+            ),
+            Control(
+                "nps_by", CHOICE, "channel", options=_frozen(NPS_GROUPS),
+                where="Loyalty", means="NPS by group, by its label",
+            ),
+            Control(
+                "buy_by", CHOICE, "channel", options=_frozen(FREQUENCY_BY),
+                where="Loyalty", means="purchase frequency and order value by, by its label",
             ),
         )
     }

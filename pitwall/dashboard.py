@@ -51,7 +51,16 @@ def ensure_warehouse() -> Warehouse:
                 clean_leftovers(wh.path)
                 with st.spinner("First start: building the demo warehouse (a few seconds)…"):
                     build_demo(wh.path)
+                    _train_lead_model(wh.path)
     return wh
+
+
+def _train_lead_model(path: Path) -> None:
+    """The demo's lead scores, as `python -m pitwall demo` trains them (a few seconds)."""
+    from pitwall import lead_model
+
+    with contextlib.suppress(lead_model.CannotTrain):
+        lead_model.run(path)
 
 
 def identity() -> tuple:
@@ -317,7 +326,10 @@ def table(
         )
         config[col] = st.column_config.Column(label)
     shown = df.reset_index(drop=True).style.format(cells, na_rep="–")
-    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    # placeholder: Streamlit draws an empty cell as "None" whatever the Styler says
+    st.dataframe(
+        shown, hide_index=True, column_config=config, width="stretch", placeholder="–"
+    )
     st.download_button(
         f"Download {name}.csv",
         df.to_csv(index=False).encode(),

@@ -3,7 +3,8 @@
 The data come from a small generative model whose parameters are returned as ``truth``:
 
 * a campaign plan per channel (always-on grids, flights, fairs, catalogues, ...) gets the
-  channel's yearly budget spread over its active days -> ``spend``;
+  channel's yearly budget spread over its active days, in the weekly shape of the channel's
+  own media plan (budget steps, pulses, paused weeks) -> ``spend``;
 * every spend row yields Poisson-many leads (true cost per lead) and directly acquired
   webshop customers (true acquisition rate), optionally after a response lag;
 * leads walk the six-stage funnel with per-channel conversion probabilities, a few take the
@@ -17,7 +18,8 @@ The data come from a small generative model whose parameters are returned as ``t
   and logistic saturation of its weekly spend (the marketing-mix truth: ``truth["mmm"]``);
   these orders carry no campaign, so attribution cannot see them (offline channels above all).
 
-Everything random comes from one ``numpy.random.default_rng(seed)`` drawn in a fixed order, so
+Everything random comes from ``numpy.random.default_rng(seed)`` drawn in a fixed order (the
+media plan's flighting and the marketing-mix lift from streams of their own), so
 (scale, seed, end) fully determine the result. Counts of leads, customers and orders scale with
 ``scale``; the campaign plan and spend do not (so cost per lead in ``truth`` is divided by scale).
 """
@@ -32,7 +34,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pitwall.schema import DEFAULT_STAGES, LOST
+from pitwall import demo_nps
+from pitwall.schema import DEFAULT_STAGES, LEAD_SOURCES, LOST
 
 SEGMENTS = ("B2B", "B2C")
 REGIONS = ("North", "South", "East", "West")
@@ -161,7 +164,54 @@ _MMM = {
 }
 # fmt: on
 MMM_L_MAX = 8
+# The media plan's weekly flighting per channel (`_flighted`): (weeks between budget steps
+# (min, max), spread of the budget level (lognormal sd), pulse period in weeks, weeks on per
+# period, spend between pulses relative to a pulse, paused runs (1-3 weeks) per year).
+# Every channel pulses at its own period, so no two plans can fall into step. Dated offline
+# campaigns (fairs, PR events, mailings) are flighted by their dates alone.
+# fmt: off
+_FLIGHTING = {
+    "Paid search": ((4, 10), 0.35, 5, 3, 0.4, 1.0),
+    "Social": ((3, 6), 0.40, 3, 2, 0.0, 1.0),
+    "Display": ((3, 8), 0.40, 4, 2, 0.2, 1.0),
+    "Email newsletter": ((4, 9), 0.35, 2, 1, 0.3, 1.5),
+    "Messaging": ((5, 10), 0.35, 6, 3, 0.0, 1.0),
+    "Website / SEO": ((6, 13), 0.50, 7, 4, 0.3, 1.0),
+    "Telesales": ((5, 12), 0.30, 8, 5, 0.15, 1.0),
+    "Sponsoring": ((8, 16), 0.30, 9, 4, 0.1, 1.0),
+    "Print": ((8, 20), 0.50, 1, 1, 1.0, 1.0),
+    "Radio / TV": ((6, 12), 0.50, 3, 2, 0.0, 0.5),
+}
+# fmt: on
 _LIFT_ORDER_VALUE = 2.5  # a lifted order is worth 2.5 x the segment's average order
+
+
+# Who brings a lead in (leads.source: marketing, sales, partner, service, other), by the
+# channel group of its campaign: telesales and fairs are largely sales' own work, partners
+# pass on leads at events. A won lead's source is drawn with these odds against a lost one's
+# (sales and partner leads close more often): the source then tells something about the
+# outcome, as it does in a real CRM.
+_SOURCE_MIX = {
+    "Search": (0.86, 0.03, 0.05, 0.04, 0.02),
+    "Social & messaging": (0.88, 0.02, 0.04, 0.04, 0.02),
+    "Display": (0.90, 0.02, 0.03, 0.03, 0.02),
+    "Owned media": (0.80, 0.04, 0.03, 0.11, 0.02),
+    "Events": (0.50, 0.32, 0.13, 0.02, 0.03),
+    "Print & mail": (0.80, 0.10, 0.05, 0.03, 0.02),
+    "Sales": (0.15, 0.75, 0.04, 0.05, 0.01),
+    "Brand": (0.85, 0.05, 0.05, 0.02, 0.03),
+}
+_SOURCE_WON_ODDS = (1.0, 1.8, 2.5, 1.4, 0.7)
+
+
+def _lead_sources(rng: np.random.Generator, ch: np.ndarray, won: np.ndarray) -> pd.Series:
+    groups = [c.group for c in _CHANNELS]
+    mix = np.array([_SOURCE_MIX[g] for g in groups])[ch]
+    mix = np.where(won[:, None], mix * np.array(_SOURCE_WON_ODDS), mix)
+    mix = mix / mix.sum(axis=1, keepdims=True)
+    u = rng.random(len(ch))[:, None]
+    which = (u > np.cumsum(mix, axis=1)).sum(axis=1).clip(max=len(LEAD_SOURCES) - 1)
+    return pd.Series(np.array(LEAD_SOURCES, dtype=object)[which])
 
 
 @dataclass
@@ -397,8 +447,9 @@ def _campaign_table(plan: list[tuple], cal: _Calendar) -> tuple[pd.DataFrame, di
 # --- spend -------------------------------------------------------------------------------------
 
 
-def _spend(rng: np.random.Generator, cal: _Calendar, cp: dict) -> dict:
-    """Spread each channel's yearly budget over the active days of its campaigns."""
+def _spend(rng: np.random.Generator, cal: _Calendar, cp: dict, flight_rng) -> dict:
+    """Spread each channel's yearly budget over the active days of its campaigns, in the
+    weekly shape of the channel's media plan (`_flighted`); paused days have no spend row."""
     weekday = (cal.day0 + np.arange(cal.n_days) + 3) % 7  # Mon = 0; 1970-01-01 was a Thursday
     cal_month = _month_of_year(cal)
     rows_c, rows_d, rows_w = [], [], []
@@ -423,12 +474,14 @@ def _spend(rng: np.random.Generator, cal: _Calendar, cp: dict) -> dict:
     w = w * np.where(weekend, np.array(_WEEKEND)[seg], 1.0)
     w = w * (1 + growth[ch]) ** (day / 365.25)
     w = w * rng.lognormal(0, np.where(prof == EVENT, 0.1, 0.25))
+    w = _flighted(flight_rng, cal, ch, day, w)
     # Channel totals: year-1 budget compounded over three years, with a little luck.
     totals = np.array([c.spend * sum((1 + c.growth) ** y for y in range(3)) for c in _CHANNELS])
     totals = totals * rng.lognormal(0, 0.03, len(_CHANNELS))
     amount = np.round(w * (totals / np.bincount(ch, w, len(_CHANNELS)))[ch], 2)
     impressions, clicks = _impressions(rng, ch, amount, online)
     order = np.lexsort((camp, day))
+    order = order[amount[order] > 0]  # a paused week books nothing
     return {
         "camp": camp[order],
         "day": day[order],
@@ -436,6 +489,39 @@ def _spend(rng: np.random.Generator, cal: _Calendar, cp: dict) -> dict:
         "impressions": impressions[order],
         "clicks": clicks[order],
     }
+
+
+def _flighted(rng, cal: _Calendar, ch: np.ndarray, day: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weights of spend rows shaped by each channel's weekly media plan: budget levels that
+    step every few weeks, pulses at the channel's own rhythm and phase, and dark weeks
+    (paused). Each channel draws its own plan, so no two channels' weekly spend moves
+    together, nor with the season or the trend (a model can tell them apart). Each
+    channel's spend in each calendar year stays what it was (growth and the yearly online
+    share keep their story; the plan moves money between the weeks of a year); dated
+    campaigns (fairs, mailings, events) keep their dates."""
+    shift = (cal.day0 + 3) % 7  # weekday of the first day, Mon = 0
+    week = (day + shift) // 7
+    n_weeks = int(week.max()) + 1
+    mult = np.ones((len(_CHANNELS), n_weeks))
+    for c, (steps, sd, period, on, low, dark) in _FLIGHTING.items():
+        # budget levels: a new level every steps[0]..steps[1] weeks
+        edges = np.cumsum(rng.integers(steps[0], steps[1] + 1, n_weeks))
+        levels = rng.lognormal(0, sd, n_weeks)
+        level = levels[np.searchsorted(edges, np.arange(n_weeks), side="right")]
+        # pulses: `on` weeks of every `period`, at a random phase; `low` x spend in between
+        pulse = np.where((np.arange(n_weeks) + rng.integers(period)) % period < on, 1.0, low)
+        # dark weeks: Poisson-many pauses a year, 1-3 weeks each
+        off = np.zeros(n_weeks, bool)
+        for s in rng.integers(0, n_weeks, rng.poisson(dark * n_weeks / 52)):
+            off[s : s + int(rng.integers(1, 4))] = True
+        mult[_CH[c]] = level * pulse * ~off
+    shaped = w * mult[ch, week]
+    year = (np.datetime64(cal.start, "D") + day).astype("datetime64[Y]").astype(np.int64)
+    _, inverse = np.unique(ch * 10_000 + year, return_inverse=True)
+    before, after = np.bincount(inverse, w), np.bincount(inverse, shaped)
+    # a year whose active days all fell in paused weeks keeps its plain shape
+    paused = (after <= 0)[inverse]
+    return np.where(paused, w, shaped * (before / np.maximum(after, 1e-12))[inverse])
 
 
 def _month_of_year(cal: _Calendar) -> np.ndarray:
@@ -690,7 +776,9 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
     rng = np.random.default_rng(seed)
     cal = _window(end)
     camps, cp = _campaign_table(_plan(rng, cal), cal)
-    spend = _spend(rng, cal, cp)
+    # The media plan's weekly flighting draws from its own stream (the main stream keeps its
+    # order of draws).
+    spend = _spend(rng, cal, cp, np.random.default_rng([seed, 14]))
     camp_ch = cp["ch"]
     actual = _monthly(cal, spend["day"], camp_ch[spend["camp"]], spend["amount"])
     budget = _budgets(rng, actual)
@@ -761,6 +849,10 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
                 "customer_id": _nullable(lead_customer),
                 "segment": _labels(cp["seg"][lead_camp], SEGMENTS),
                 "region": _labels(cp["reg"][lead_camp], REGIONS),
+                # its own stream, drawn last: every figure above stays as it was
+                "source": _lead_sources(
+                    np.random.default_rng([seed, 16]), camp_ch[lead_camp], visited[:, 5]
+                ),
             }
         ),
         "lead_stages": _stage_rows(times, visited, lost),
@@ -797,6 +889,19 @@ def generate(scale: float = 1, seed: int = 0, end: dt.date | None = None) -> Dem
     }
     truth = _truth(cal, scale, seed)
     truth["mmm"] = _mmm_truth(weekly, spend, cp, scale, lift)
+    truth["lead_sources"] = {
+        "mix": {c.name: dict(zip(LEAD_SOURCES, _SOURCE_MIX[c.group], strict=True))
+                for c in _CHANNELS},
+        "won_odds": dict(zip(LEAD_SOURCES, _SOURCE_WON_ODDS, strict=True)),
+    }  # fmt: skip
+    # NPS answers from their own stream, drawn from the orders above: nothing else moves
+    tables["nps"], truth["nps"] = demo_nps.answers(
+        np.random.default_rng([seed, 17]),
+        sorted_cust["id"],
+        orders["cust"],
+        orders["t"],
+        cal.end_s,
+    )
     return DemoData(tables, truth)
 
 
@@ -1114,7 +1219,9 @@ def _truth(cal: _Calendar, scale: float, seed: int) -> dict:
             "moves logged at business hours; a lost row follows the furthest stage "
             "after the days that stage would have taken. Events after the window end "
             "are cut (open leads).",
-            "spend": "channel spend grows continuously at spend_growth_per_year.",
+            "spend": "channel spend grows continuously at spend_growth_per_year; each "
+            "calendar year's spend of a channel is spread over its weeks by the channel's "
+            "media plan (budget steps, pulses, paused weeks; demo._FLIGHTING).",
             "budgets": "budget = actual / (1 + miss), miss ~ N(-0.06 online / +0.02 offline, "
             "0.12) clipped to +-0.3, rounded to 100 EUR: online underspends its plan.",
             "targets": f"online share target {TARGET_START} at the window start, "

@@ -70,7 +70,39 @@ def money_exact(value) -> str:
     return money(value, precise=True)
 
 
+def statistic(value) -> str:
+    """A statistic read as a plain number: an AUC of 0.712, a Brier score of 0.053."""
+    return "–" if _missing(value) else f"{float(value):.3f}"
+
+
+
+def score(value) -> str:
+    """A Net Promoter Score: a whole number from −100 to +100."""
+    if _missing(value):
+        return "–"
+    shown = round(float(value))
+    return "0" if shown == 0 else f"{shown:+d}".replace("-", "−")
+
+
+def volume(value) -> str:
+    """A large count on a tile: 82.1M impressions, 14.3k clicks (tables show it whole)."""
+    if _missing(value):
+        return "–"
+    v = float(value)
+    # from 10,000 on: 12,345 reads 12.3k, but 9,876 stays whole
+    for above, size, unit in ((1e9, 1e9, "bn"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if abs(v) >= above:
+            return f"{v / size:,.1f}{unit}"
+    return f"{v:,.0f}"
+
+
+def decimal(value) -> str:
+    """A small average like orders per buyer: 1.84."""
+    return "–" if _missing(value) else f"{float(value):,.2f}"
+
+
 FORMATS = {"money": money, "percent": percent, "ratio": ratio, "count": count, "days": days}
+FORMATS |= {"score": score, "decimal": decimal, "volume": volume, "statistic": statistic}
 # In tables every cell of a column reads the same way; `money` is exact there.
 CELL_FORMATS = FORMATS | {
     "money": money_exact,
@@ -78,6 +110,7 @@ CELL_FORMATS = FORMATS | {
     "date": date,
     "text": text,
     "yes_no": yes_no,
+    "volume": count,
 }
 # Columns shown in tables that are not metrics (pitwall/metrics.py), by how they read.
 COLUMN_KINDS = {
@@ -124,6 +157,8 @@ def change(kind: str, now, before) -> str | None:
         return None
     if kind == "percent":
         return f"{(float(now) - float(before)) * 100:+.1f} pp"
+    if kind == "score":  # an NPS moves in points, like a percentage
+        return f"{float(now) - float(before):+.0f} points"
     if float(before) == 0:
         return None
     return f"{(float(now) / float(before) - 1) * 100:+.1f} %"

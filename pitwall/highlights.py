@@ -32,6 +32,13 @@ COHORTS_BEFORE = 6
 LINK_WEEKS = 13  # a mover's link shows the thirteen weeks to its week, not the week alone
 MARGINAL_GAP = 0.25  # a channel's next euro returning under a quarter of the best one's
 MARGINAL_SCORE = 0.12  # a standing finding, not this week's news: ranks below big moves
+IDLE_LEADS = 1  # one open high-score lead nobody moved for two weeks is worth a call
+IDLE_SCORE = 0.11  # a to-do, not a move: ranks with the standing findings
+NPS_GAP = 5  # points of NPS between the last complete month and the one before
+NPS_MIN_RESPONSES = 30  # answers in each month, or the score is noise
+CPC_JUMP = 0.25  # a channel's cost per click 25 % above its four weeks before
+CPC_MIN_CLICKS = 100  # clicks in the week, or the cost per click is noise
+CPC_WEEKS_BEFORE = 4
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,9 @@ def find(con, monday: dt.date, f: Filters, forecast: pd.DataFrame | None = None)
         *funnel(con, monday, f),
         *cohorts(con, monday, f),
         *marginal_returns(con, monday, f),
+        *idle_leads(con, monday, f),
+        *nps_change(con, monday, f),
+        *cpc_jump(con, monday, f),
     ]
     first, last = views.data_span(con)
     ranked = sorted(found, key=lambda h: -h.score)[:LIMIT]
@@ -355,3 +365,79 @@ def marginal_returns(con, monday: dt.date, f: Filters) -> list[Highlight]:
         f"{fit['fitted_at']:%d %b %Y} (94 % intervals)."
     )
     return [Highlight(MARGINAL_SCORE, text, "budget_planner", ())]
+
+
+def idle_leads(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """Open leads with a high score that nobody has moved for two weeks by the week's end
+    (lead_views.idle_high_scores): the leads to call first."""
+    from pitwall import lead_views
+
+    sunday = weeks.sunday(monday)
+    asof = dt.datetime.combine(sunday, dt.time(23, 59, 59))
+    found = lead_views.idle_high_scores(con, f, asof)
+    if found is None or found["idle"] < IDLE_LEADS:
+        return []
+    n = found["idle"]
+    text = (
+        f"**{n:,} open lead{'s' if n != 1 else ''}** with {found['what']} (of "
+        f"{found['high']:,}) {'have' if n != 1 else 'has'} not moved for "
+        f"{lead_views.IDLE_DAYS} days or more by {sunday:%d %B}: the Leads page lists whom to "
+        "call first, and why."
+    )
+    start = max(sunday - dt.timedelta(days=364), dt.date(1970, 1, 1))
+    return [Highlight(IDLE_SCORE, text, "leads", _params(f, start, sunday))]
+
+
+def nps_change(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The NPS of the last month complete by the reviewed Sunday against the month before."""
+    sunday = weeks.sunday(monday)
+    ended = (sunday + dt.timedelta(days=1)).day == 1  # the week ends its month
+    month = _month(sunday, 0 if ended else -1)
+    start, end = _month(month, -1), _month(month, 1) - dt.timedelta(days=1)
+    monthly = views.nps(con, replace(f, start=start, end=end)).set_index("month")
+    now, before = (
+        monthly.loc[pd.Timestamp(m)] if pd.Timestamp(m) in monthly.index else None
+        for m in (month, _month(month, -1))
+    )
+    if now is None or before is None:
+        return []
+    if min(now["responses"], before["responses"]) < NPS_MIN_RESPONSES:
+        return []
+    gap = now["nps"] - before["nps"]
+    if abs(gap) < NPS_GAP:
+        return []
+    text = (
+        f"**Net Promoter Score** {'rose' if gap > 0 else 'fell'} to "
+        f"{formatting.score(now['nps'])} in {month:%B} from {formatting.score(before['nps'])} "
+        f"in {_month(month, -1):%B} ({int(now['responses']):,} answers, "
+        f"{formatting.change('score', now['nps'], before['nps'])})."
+    )
+    return [Highlight(abs(gap) / 100, text, "loyalty", _params(f, start, end))]
+
+
+def cpc_jump(con, monday: dt.date, f: Filters) -> list[Highlight]:
+    """The channel whose cost per click rose most against its four weeks before, weighted by
+    its share of the week's spend on clicks."""
+    start, end = weeks.span(monday)
+    now = views.media(con, replace(f, start=start, end=end)).set_index("channel")
+    first, last = weeks.span(weeks.shift(monday, -1), CPC_WEEKS_BEFORE)
+    before = views.media(con, replace(f, start=first, end=last)).set_index("channel")
+    both = now.join(before[["cpc"]].rename(columns={"cpc": "cpc_before"}), how="inner")
+    both = both[(both["clicks"] >= CPC_MIN_CLICKS) & both["cpc_before"].notna()]
+    total = now["click_spend"].sum()
+    if both.empty or not total:
+        return []
+    both = both.assign(jump=both["cpc"] / both["cpc_before"] - 1)
+    both = both[both["jump"] >= CPC_JUMP]
+    if both.empty:
+        return []
+    both = both.assign(score=both["jump"] * both["click_spend"] / total)
+    channel = both["score"].idxmax()
+    row = both.loc[channel]
+    text = (
+        f"A click on **{channel}** cost {formatting.money(row['cpc'])} this week, "
+        f"{formatting.change('money', row['cpc'], row['cpc_before'])} against the "
+        f"{CPC_WEEKS_BEFORE} weeks before ({formatting.money(row['cpc_before'])})."
+    )
+    link = _params(f, first, end, channel=[channel])
+    return [Highlight(float(row["score"]), text, "channel_roi", link)]

@@ -267,7 +267,7 @@ def _keep_model_results(con) -> None:
         return
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old' "
-        "AND starts_with(table_name, 'mmm_')"
+        "AND (starts_with(table_name, 'mmm_') OR starts_with(table_name, 'lead_model_'))"
     ).fetchall()
     for (name,) in names:
         con.execute(f"CREATE TABLE {quote(name)} AS SELECT * FROM old.main.{quote(name)}")

@@ -100,7 +100,7 @@ def form(name: str, data: bytes, key: str) -> FileMapping:
         if i % 3 == 0:  # a row of three at a time: on a phone they stack in order
             cols = st.columns(3)
         box = cols[i % 3]
-        options = [NONE, *header] + ([CONSTANT] if col.type == "text" else [])
+        options = [NONE, *header] + ([CONSTANT] if col.type in ("text", "choice") else [])
         default = suggested.get(col.name)
         picked = box.selectbox(
             f"**{col.name}**" if col.required else col.name,

@@ -37,7 +37,7 @@ def ratio(numerator, denominator) -> pd.Series:
 class Metric:
     name: str
     label: str
-    fmt: str  # money | count | ratio | percent | days
+    fmt: str  # money | count | ratio | percent | days | score (NPS) | decimal | statistic | volume
     formula: str
     description: str
     # the good direction: "more" is better, "less" is better, or on "target" (both ways
@@ -320,6 +320,210 @@ METRICS: dict[str, Metric] = {
             "1 − revenue credited to no channel / all revenue of orders in range",
             "How much of the period's revenue the attribution model can tie to a channel; the "
             "rest came without a tracked campaign or touch (offline channels mostly).",
+        ),
+        # --- lead quality (the Leads page) ---
+        Metric(
+            "qualified",
+            "Qualified",
+            "count",
+            "leads that reached the funnel's second stage or a later one",
+            "Leads sales took on: they reached the stage after the first (a skip counts).",
+        ),
+        Metric(
+            "won",
+            "Won",
+            "count",
+            "leads that reached the funnel's last stage",
+            "Leads that became deals.",
+        ),
+        Metric(
+            "win_rate",
+            "Win rate",
+            "percent",
+            "won / leads",
+            "The share of the leads created in the range that reached the last stage so far "
+            "(recent leads may still close).",
+            compute=lambda d: ratio(d["won"], d["leads"]),
+        ),
+        Metric(
+            "qualified_rate",
+            "Qualified rate",
+            "percent",
+            "qualified / leads",
+            "The share of the leads that sales qualified.",
+            compute=lambda d: ratio(d["qualified"], d["leads"]),
+        ),
+        Metric(
+            "marketing_share",
+            "Marketing-sourced",
+            "percent",
+            "leads with source marketing / all leads",
+            "The share of the leads that marketing brought in (leads.source); sales, "
+            "partners and service bring the rest.",
+            direction="target",
+            compute=lambda d: ratio(d["marketing_leads"], d["leads"]),
+        ),
+        Metric(
+            "lead_revenue",
+            "Revenue of their customers",
+            "money",
+            "sum of orders.revenue of the customers the leads became (leads.customer_id), "
+            "ordered by the end of the range",
+            "What the customers these leads became have bought by the end of the range.",
+        ),
+        Metric(
+            "mql_to_qualified",
+            "MQL → qualified",
+            "percent",
+            "MQLs that sales qualified / MQLs",
+            "Of the leads scoring at or above the hand-off threshold, the share that reached "
+            "the funnel's second stage.",
+        ),
+        Metric(
+            "days_to_qualified",
+            "Median days to qualified",
+            "days",
+            "median of (first entry into a later stage − created_at) over qualified MQLs",
+            "How long an MQL waits until sales qualifies it.",
+            direction="less",
+        ),
+        Metric(
+            "lead_auc",
+            "AUC (validation)",
+            "statistic",
+            "area under the ROC curve on the latest 20 % of closed leads",
+            "The chance that a won lead scores above a lost one: 0.5 is a coin toss, 1 is "
+            "perfect.",
+        ),
+        Metric(
+            "lead_brier",
+            "Brier score (validation)",
+            "statistic",
+            "mean of (score − outcome)² on the latest 20 % of closed leads (won = 1, lost = 0)",
+            "How far the scores are from what happened: 0 is perfect; always guessing the "
+            "average win rate p scores p(1 − p).",
+            direction="less",
+        ),
+        Metric(
+            "top_decile_lift",
+            "Top-decile lift",
+            "ratio",
+            "win rate of the top 10 % of scores / win rate of all validation leads",
+            "How many times more often the best-scored tenth closes than the average lead.",
+        ),
+        Metric(
+            "nps",
+            "NPS",
+            "score",
+            "(promoters − detractors) / responses × 100",
+            "Net Promoter Score: the share of answers from promoters (9–10) minus the share "
+            "from detractors (0–6), in points from −100 to +100; every answer counts.",
+            compute=lambda d: ratio(d["promoters"] - d["detractors"], d["responses"]) * 100,
+        ),
+        Metric(
+            "responses",
+            "Responses",
+            "count",
+            "count of nps answers in range",
+            "NPS answers given in the period (a customer answering twice counts twice).",
+        ),
+        Metric(
+            "promoters",
+            "Promoters",
+            "count",
+            "answers scoring 9 or 10",
+            "Answers from customers who would recommend you.",
+        ),
+        Metric(
+            "passives",
+            "Passives",
+            "count",
+            "answers scoring 7 or 8",
+            "Satisfied but unenthusiastic answers.",
+            direction="target",
+        ),
+        Metric(
+            "detractors",
+            "Detractors",
+            "count",
+            "answers scoring 0 to 6",
+            "Answers from unhappy customers.",
+            direction="less",
+        ),
+        Metric(
+            "revenue_per_customer",
+            "Revenue per customer",
+            "money",
+            "revenue of the group's customers' orders in range / customers",
+            "What a customer of the NPS group (by their latest answer in the period) bought "
+            "in the period.",
+            compute=lambda d: ratio(d["revenue"], d["customers"]),
+        ),
+        Metric(
+            "retention_12m",
+            "Retention (12 months)",
+            "percent",
+            "customers with an order on or after first order + 12 months / customers whose "
+            "first order + 12 months is not after the last order",
+            "Share of the group's customers still buying a year after their first order, over "
+            "those whose year has passed in the data.",
+            compute=lambda d: ratio(d["retained"], d["eligible"]),
+        ),
+        Metric(
+            "purchase_frequency",
+            "Purchase frequency",
+            "decimal",
+            "orders / buyers",
+            "Orders per customer who ordered in the period.",
+            compute=lambda d: ratio(d["orders"], d["buyers"]),
+        ),
+        Metric(
+            "aov",
+            "Average order value",
+            "money",
+            "revenue / orders",
+            "Revenue per order placed in the period (the average check).",
+            compute=lambda d: ratio(d["revenue"], d["orders"]),
+        ),
+        Metric(
+            "impressions",
+            "Impressions",
+            "volume",
+            "sum of spend.impressions",
+            "Ad impressions booked with spend; empty when no spend row carries them.",
+        ),
+        Metric(
+            "clicks",
+            "Clicks",
+            "volume",
+            "sum of spend.clicks",
+            "Ad clicks booked with spend; empty when no spend row carries them.",
+        ),
+        Metric(
+            "ctr",
+            "CTR",
+            "percent",
+            "clicks / impressions (rows carrying both)",
+            "Click-through rate: the share of impressions that were clicked.",
+            compute=lambda d: ratio(d["paired_clicks"], d["paired_impressions"]),
+        ),
+        Metric(
+            "cpc",
+            "CPC",
+            "money",
+            "spend of rows carrying clicks / clicks",
+            "Cost per click.",
+            direction="less",
+            compute=lambda d: ratio(d["click_spend"], d["clicks"]),
+        ),
+        Metric(
+            "cpm",
+            "CPM",
+            "money",
+            "spend of rows carrying impressions / impressions × 1000",
+            "Cost per thousand impressions.",
+            direction="less",
+            compute=lambda d: ratio(d["impression_spend"], d["impressions"]) * 1000,
         ),
     )
 }

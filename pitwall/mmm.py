@@ -50,6 +50,7 @@ L_MAX = 8
 FOURIER_PAIRS = 4
 # Sampling: 2 chains in parallel on 2 cores. Enough for r-hat <= 1.01 on the demo.
 CHAINS, TUNE, DRAWS = 2, 500, 500
+MIN_DRAWS, MAX_DRAWS = 50, 5000  # `model fit --draws`: below 50 the intervals mean little
 HOLDOUT_TUNE, HOLDOUT_DRAWS = 200, 100  # the holdout check only needs the predictive mean
 STORED_DRAWS = 400  # posterior draws kept per channel for intervals and the planner
 PRIOR_ROAS = 3.0  # the spread of the ROAS a channel is believed to have before the data
@@ -104,7 +105,9 @@ def weekly_inputs(con, outcome: str = "revenue") -> Inputs:
         raise ValueError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
     long = queries.run(con, "planner/weekly_spend")
     if long.empty:
-        raise ValueError("no whole weeks of spend and orders: load spend and orders first")
+        raise ValueError(
+            "no whole weeks of spend and orders (or sales): load spend and orders first"
+        )
     long["week"] = pd.to_datetime(long["week"]).dt.date
     spend = long.pivot(index="week", columns="channel", values="spend").sort_index()
     spend.columns.name = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import Filters
+from pitwall.lead_views import DEFAULT_MQL
 
 Call = tuple[str, tuple, dict]  # view name, positional arguments after con, keywords
 
@@ -23,11 +24,12 @@ def call(name: str, *args, **kwargs) -> Call:
 
 def run(con, c: Call):
     """Run one call of a query set (or any view by name) on a connection."""
-    from pitwall import views, weekly  # the views import this module's callers, not it
+    from pitwall import lead_views, views, weekly  # they import this module's callers, not it
 
     name, args, kwargs = c
     module, _, func = name.rpartition(".")
-    return getattr({"": views, "weekly": weekly}[module], func)(con, *args, **kwargs)
+    modules = {"": views, "weekly": weekly, "leads": lead_views}
+    return getattr(modules[module], func)(con, *args, **kwargs)
 
 
 def results(con, page: str, keys, *args, **controls) -> dict:
@@ -74,6 +76,9 @@ def _channel_roi(
         "sales": call("sales_revenue", f),
         "sales_before": call("sales_revenue", before),
         "target_notes": call("target_notes", f),
+        "media": call("media", f),
+        "media_before": call("media", before),
+        "media_campaigns": call("media", f, by="campaign"),
     }
 
 
@@ -104,6 +109,38 @@ def _cohorts(
     return out
 
 
+def _leads(f: Filters, mql: float = DEFAULT_MQL, compare: str = "previous") -> dict[str, Call]:
+    before = f.compared(compare)
+    return {
+        "sources": call("leads.lead_sources", f),
+        "before": call("leads.lead_sources", before),
+        "monthly": call("leads.sources_monthly", f),
+        "imported": call("leads.has_imported_scores"),
+        "bands": call("leads.score_bands", f),
+        "mql": call("leads.mql", f, mql),
+        "mql_before": call("leads.mql", before, mql),
+        "model": call("leads.model_fit"),
+        "calibration": call("leads.model_calibration"),
+        "call_list": call("leads.call_list", f),
+    }
+
+
+def _loyalty(
+    f: Filters, nps_by: str = "channel", buy_by: str = "channel", compare: str = "previous"
+) -> dict[str, Call]:
+    before = f.compared(compare)
+    return {
+        "nps": call("nps", f),
+        "nps_before": call("nps", before),
+        "groups": call("nps_groups", f, nps_by),
+        "value": call("nps_value", f),
+        # by acquisition channel for the tiles: every buyer in one group
+        "by_acquisition": call("frequency", f, by="channel"),
+        "by_acquisition_before": call("frequency", before, by="channel"),
+        "frequency": call("frequency", f, by=buy_by),
+    }
+
+
 ALL_FILTERS = ("period", "dimensions")
 
 
@@ -130,7 +167,20 @@ PAGES: tuple[Page, ...] = (
     # the model is fitted on the whole business, over all its weeks: no shared filter applies
     Page("budget_planner", "Budget planner", ":material/tune:", filters=()),
     Page("funnel", "Funnel", ":material/filter_alt:", _funnel, compares=True),
+    # leads need months to close: a quarter of them would show mostly open ones
+    Page(
+        "leads", "Leads", ":material/person_search:", _leads,
+        period="Last 12 complete months", compares=True,
+    ),
     Page("cohorts", "Cohorts", ":material/grid_on:", _cohorts, period="Last 12 complete months"),
+    Page(
+        "loyalty",
+        "Loyalty",
+        ":material/favorite:",
+        _loyalty,
+        period="Last 12 complete months",
+        compares=True,
+    ),
     Page("data", "Data", ":material/database:", filters=()),  # everything loaded
 )
 BY_PATH = {p.path: p for p in PAGES}

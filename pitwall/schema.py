@@ -19,10 +19,14 @@ SQL_TYPES = {
     "month": "DATE",  # first day of the month
     "kind": "VARCHAR",
     "stage": "VARCHAR",  # matched case-insensitively, stored lower-case
+    "choice": "VARCHAR",  # one of the column's `allowed` values, any case, stored lower-case
 }
 
 DEFAULT_STAGES = ("identified", "qualified", "presented", "offer", "decision", "won")
 LOST = "lost"  # an outcome, not a stage
+# Who brought a lead in (leads.source): B2B lead management tells marketing's leads from
+# those sales finds itself, partners pass on, or service turns up.
+LEAD_SOURCES = ("marketing", "sales", "partner", "service", "other")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Column:
     required: bool = False
     min_value: float | None = None
     max_value: float | None = None
+    allowed: tuple[str, ...] | None = None  # type "choice": the values it may take
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,8 @@ TABLES: dict[str, Table] = {
                 ("campaign_id", "text"),
                 ("customer_id", "text"),
                 *OWN_DIMENSIONS,
+                ("source", "choice", False, None, None, LEAD_SOURCES),
+                ("score", "number"),
             ),
             key=("lead_id",),
             references=(Reference("campaign_id", "campaigns", "campaign_id"),),
@@ -253,6 +260,18 @@ TABLES: dict[str, Table] = {
             key=("date", "name"),
             sort_by="date",
             description="Optional: weekly model controls (competitor activity, prices, holidays).",
+        ),
+        Table(
+            "nps",
+            _cols(
+                ("customer_id", "text", True),
+                ("answered_at", "timestamp", True),
+                ("score", "integer", True, 0, 10),
+                ("comment", "text"),
+            ),
+            sort_by="answered_at",
+            description="Optional: Net Promoter Score answers (0–10: how likely the customer "
+            "is to recommend you).",
         ),
     )
 }

@@ -14,6 +14,19 @@ import pandas as pd
 from pitwall import attribution, economics, landing, queries, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import COMPARISONS, Filters
+from pitwall.lead_views import lead_scores, lead_sources  # noqa: F401 (exported: EXPORTS)
+from pitwall.loyalty import (  # noqa: F401  (views the pages, EXPORTS and the CLI call)
+    campaign_media,
+    frequencies,
+    frequency,
+    frequency_summary,
+    media,
+    media_totals,
+    nps,
+    nps_groups,
+    nps_summary,
+    nps_value,
+)
 from pitwall.metrics import add_totals, derive, derive_funnel, ratio
 from pitwall.schema import LOST
 
@@ -82,6 +95,35 @@ EXPORTS: dict[str, Export] = {
         ),
     ),
     "targets": Export("landing_forecast", landing.COLUMNS, ("month", "quarter", "as_of", "method")),
+    "lead-sources": Export(
+        "lead_sources", ("source", "kind", "leads", "qualified", "won", "win_rate", "revenue")
+    ),
+    "lead-scores": Export(
+        "lead_scores", ("lead_id", "score", "band", "top_reasons"), ("open_only",)
+    ),
+    "nps": Export("nps", ("month", "responses", "promoters", "passives", "detractors", "nps")),
+    "nps-value": Export(
+        "nps_value", ("group", "customers", "revenue_per_customer", "retention_12m")
+    ),
+    "purchase-frequency": Export(
+        "frequencies",
+        ("breakdown", "group", "buyers", "orders", "revenue", "purchase_frequency", "aov"),
+    ),
+    "media": Export(
+        "campaign_media",
+        (
+            "channel",
+            "kind",
+            "campaign_id",
+            "campaign_name",
+            "spend",
+            "impressions",
+            "clicks",
+            "ctr",
+            "cpc",
+            "cpm",
+        ),
+    ),
 }
 VIEW_COLUMNS = {name: list(e.columns) for name, e in EXPORTS.items()}
 ROI_RATIOS = ["roas", "roi", "margin_roi", "cpl", "cac"]

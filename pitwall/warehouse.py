@@ -139,3 +139,31 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def write_tables(path: Path, frames: dict) -> None:
+    """Replace the tables `frames` (name -> DataFrame) in the warehouse the way a load
+    does: copy the file, write the copy, swap it in; a failure leaves the warehouse as it
+    was. Jobs (a model's training) store their results with it."""
+    import shutil
+
+    with load_lock(path):
+        clean_leftovers(path)
+        tmp = temp_path_for(path)
+        shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp), config=WRITE_CONFIG)
+        try:
+            for name, frame in frames.items():
+                con.register("frame", frame)
+                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM frame')
+                con.unregister("frame")
+            con.execute("CHECKPOINT")
+            con.close()
+            swap_in(tmp, path)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+            raise

@@ -30,6 +30,17 @@ settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_collection_modifyitems(items):
+    """`make test` runs on two workers (pytest-xdist, --dist loadgroup). Each file stays on
+    one worker, so its module fixtures (an app server, a browser) start once; every test of
+    the model fit shares one group, so the demo is fitted once per run, not once per worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = "fit" if "fitted_demo" in item.fixturenames else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """The app's warehouse is an st.cache_resource and its views st.cache_data: every test
@@ -91,6 +102,20 @@ def margin_warehouse(tmp_path_factory) -> Path:
     return _golden_plus(tmp_path_factory, "margin", "golden_margins")
 
 
+@pytest.fixture(scope="session")
+def loyalty_warehouse(tmp_path_factory) -> Path:
+    """The golden business with tests/golden_loyalty: NPS answers, orders with their sales
+    channel (and four in 2026), spend with impressions and clicks (tests/golden/README.md)."""
+    return _golden_plus(tmp_path_factory, "loyalty", "golden_loyalty")
+
+
+@pytest.fixture
+def loyalty_con(loyalty_warehouse):
+    con = open_readonly(loyalty_warehouse)
+    yield con
+    con.close()
+
+
 @pytest.fixture
 def touch_con(touch_warehouse):
     con = open_readonly(touch_warehouse)
@@ -121,6 +146,9 @@ def demo_warehouse(tmp_path_factory) -> Path:
 
 DEMO_END = "2026-11-21"  # fixes the demo's window, so the fit's figures are reproducible
 FIT_SEED = 1
+# Half the default draws: the posterior's medians and intervals move by a few percent at
+# most (docs/metrics.md), well inside the tests' tolerances, and the fit takes less time.
+FIT_DRAWS = 250
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +162,7 @@ def fitted_demo(tmp_path_factory) -> Path:
     root = Path(__file__).resolve().parent.parent
     for args in (
         ["demo", "--end", DEMO_END],
-        ["model", "fit", "--seed", str(FIT_SEED)],
+        ["model", "fit", "--seed", str(FIT_SEED), "--draws", str(FIT_DRAWS)],
     ):
         run = subprocess.run(
             [sys.executable, "-m", "pitwall", *args, "--warehouse", str(path)],
@@ -143,3 +171,9 @@ def fitted_demo(tmp_path_factory) -> Path:
         assert run.returncode == 0, run.stderr[-3000:]
     path.with_name("fit.log").write_text(run.stdout + run.stderr)
     return path
+
+
+@pytest.fixture(scope="session")
+def leads_warehouse(tmp_path_factory) -> Path:
+    """The golden business with tests/golden_leads: leads with a source and a CRM score."""
+    return _golden_plus(tmp_path_factory, "leads", "golden_leads")

@@ -276,8 +276,8 @@ def test_cli_exports_a_model(touch_warehouse):
     "args, code, message",
     [
         (["--attribution", "u_shaped"], 2, "invalid choice: 'u_shaped'"),
-        (["--lookback-days", "-1"], 1, "the lookback must be a whole number of days from 0 to"),
-        (["--lookback-days", "366"], 1, "from 0 to 365, not 366"),
+        (["--lookback-days", "-1"], 2, "the lookback must be a whole number of days from 0 to"),
+        (["--lookback-days", "366"], 2, "from 0 to 365, not 366"),
         (["--lookback-days", "7.5"], 2, "invalid int value"),
     ],
 )

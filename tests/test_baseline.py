@@ -174,8 +174,11 @@ def test_the_comparison_is_not_empty(demo_tables):
     f = Filters(*CUT, kind="offline", segment="B2B")
     assert len(baseline.spend_balance(t, f)) == 2
     assert len(baseline.channel_roi(t, f)) >= 2
-    assert baseline.funnel(t, f, 28)["leads"].iloc[0] > 10
-    assert baseline.funnel(t, f, 28)["median_days_in_stage"].notna().sum() >= 3
+    # leads of every B2B channel: in a three-week cut the media plan may pause or lower
+    # offline channels (few leads at scale 0.05)
+    b2b = Filters(*CUT, segment="B2B")
+    assert baseline.funnel(t, b2b, 28)["leads"].iloc[0] > 10
+    assert baseline.funnel(t, b2b, 28)["median_days_in_stage"].notna().sum() >= 3
     assert baseline.retention(t, Filters(), "unbounded")["cohort_size"].sum() > 100
 
 

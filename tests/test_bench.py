@@ -64,6 +64,6 @@ def test_too_few_runs_is_refused(tmp_path):
         [sys.executable, "-m", "pitwall", "bench", "--runs", "2", "--dir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
-    assert run.returncode == 1
+    assert run.returncode == 2  # a bad flag value: bad input
     assert "--runs must be 5 or more" in run.stderr
     assert not any(tmp_path.iterdir())

@@ -95,13 +95,15 @@ def test_columns_and_values(t):
         "spend": ["date", "campaign_id", "amount", "impressions", "clicks"],
         "budgets": ["month", "channel", "amount"],
         "targets": ["month", "online_share"],
-        "leads": ["lead_id", "created_at", "campaign_id", "customer_id", "segment", "region"],
+        "leads": ["lead_id", "created_at", "campaign_id", "customer_id", "segment", "region",
+                  "source"],
         "lead_stages": ["lead_id", "stage", "entered_at"],
         "funnel_stages": ["stage", "position"],
         "customers": ["customer_id", "acquired_at", "campaign_id", "segment", "region"],
         "orders": ["order_id", "customer_id", "ordered_at", "revenue", "gross_margin",
                    "campaign_id", "sales_channel"],
         "touchpoints": ["customer_id", "touched_at", "campaign_id"],
+        "nps": ["customer_id", "answered_at", "score", "comment"],
     }
     assert {k: list(v.columns) for k, v in t.items()} == expected
     assert set(t["channels"].kind) == {"online", "offline"}
@@ -273,3 +275,21 @@ def test_truth_is_json_and_complete(data):
         assert all(a >= b for a, b in zip(curve[1:], curve[2:], strict=False)), ch
         assert len(v["stage_conversion"]) == 5 and 0 < v["win_rate"] < 1, ch
         assert v["cost_per_lead_eur"]["B2B"] > 0 and v["avg_order_value_eur"]["B2B"] > 0, ch
+
+
+def test_lead_sources_follow_the_channel_and_tell_of_the_outcome(data, t):
+    """leads.source is drawn from its own stream (seed, 16): by channel group
+    (truth["lead_sources"]["mix"]), a won lead with the odds of `won_odds`."""
+    leads = t["leads"].merge(t["campaigns"][["campaign_id", "channel"]], on="campaign_id")
+    won = set(t["lead_stages"].lead_id[t["lead_stages"].stage == "won"])
+    leads["won"] = leads["lead_id"].isin(won)
+    assert set(leads["source"]) == {"marketing", "sales", "partner", "service", "other"}
+    share = leads.groupby("channel")["source"].apply(lambda s: (s == "sales").mean())
+    mix = data.truth["lead_sources"]["mix"]
+    # Telesales: 75 % sales-sourced before the won leads' odds; Paid search 3 %
+    assert share["Telesales"] > 0.7 and share["Paid search"] < 0.06
+    assert mix["Telesales"]["sales"] == 0.75
+    # odds of 2.5 (partner) against 1.0 (marketing) among won leads: partner leads close
+    # about 2.5 times as often within a channel
+    fairs = leads[leads["channel"] == "Trade fairs"].groupby("source")["won"].mean()
+    assert 1.8 < fairs["partner"] / fairs["marketing"] < 3.4

@@ -120,3 +120,15 @@ def test_retention_never_exceeds_cohort(con):
         r = views.retention(con, Filters(), mode=mode)
         assert (r["active_customers"] <= r["cohort_size"]).all()
         assert (r.loc[r["period"] == 0, "active_customers"] > 0).all()
+
+
+def test_the_demo_comes_with_a_trained_lead_score(con):
+    """`pitwall demo` trains the lead score after the build (docs/metrics.md, Leads), so the
+    Leads page has a call list from the first command."""
+    from pitwall import lead_model
+
+    fit = lead_model.read_fit(con)
+    assert fit is not None and not fit["stale"] and fit["seed"] == 7
+    assert fit["open_leads"] > 0 and fit["auc"] > 0.55
+    # the demo's leads name a customer only when won: their touches are left out
+    assert "touches before creation" in fit["left_out"]

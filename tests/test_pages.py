@@ -826,8 +826,12 @@ def test_data_page_tables_and_health(golden_app, tmp_path):
     orders = tables.set_index("table_name").loc["orders"]
     assert (str(orders["first"])[:10], str(orders["last"])[:10]) == ("2025-01-12", "2025-04-20")
     captions = [c.value for c in at.caption]
-    # controls: the budget planner's optional weekly model controls (docs/import-contract.md)
-    assert "Not loaded: `events`, `funnel_stages`, `sales`, `touchpoints`, `controls`" in captions
+    # controls: the budget planner's optional weekly model controls; nps: the Loyalty page's
+    # answers (docs/import-contract.md)
+    assert (
+        "Not loaded: `events`, `funnel_stages`, `sales`, `touchpoints`, `controls`, `nps`"
+        in captions
+    )
     assert any(c.endswith("· your files") for c in captions)
     # queries/data/health.sql on the golden business:
     # - spend without budget: events spent 100 in April (04-18) and has no April budget;

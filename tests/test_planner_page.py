@@ -19,10 +19,11 @@ from streamlit.testing.v1 import AppTest
 from pitwall import plan_views
 from pitwall.warehouse import open_readonly
 
-# A plan a marketing lead might share: 8 weeks, €1.2M, at least 30 % online, fairs capped.
-SHARED = {"weeks": "8", "budget": "1200000", "online_min": "30", "max_trade_fairs": "400000"}
+# A plan a marketing lead might share: 8 weeks, €1.2M, at least 25 % online, fairs capped.
+# (The last 8 weeks spent 17 % online, in fair season: online at most +50 % reaches 26 %.)
+SHARED = {"weeks": "8", "budget": "1200000", "online_min": "25", "max_trade_fairs": "400000"}
 SHARED_REQUEST = plan_views.PlanRequest(
-    budget=1_200_000.0, weeks=8, share_min=0.30, bounds={"Trade fairs": (None, 400_000.0)}
+    budget=1_200_000.0, weeks=8, share_min=0.25, bounds={"Trade fairs": (None, 400_000.0)}
 )
 
 

@@ -504,21 +504,22 @@ def test_default_week_is_the_last_complete_week(default_run, w16_text, out_dir):
 
 
 @pytest.mark.parametrize(
-    ("args", "out_name", "missing", "says"),
+    ("args", "out_name", "missing", "code", "says"),
     [
-        (["--week", "2025-W54"], "r.pdf", False, ["2025-W54", "no week 54"]),
-        (["--week", "last-week"], "r.pdf", False, ["'last-week'", "2025-W07"]),
-        (["--week", WEEK], "report.docx", False, ["report.docx", ".pdf or .html"]),
-        (["--week", WEEK], "r.pdf", True, ["no warehouse at", "missing.duckdb"]),
-        ([], "r.html", True, ["no warehouse at", "missing.duckdb"]),
+        # a flag the command cannot use is bad input (2); no warehouse to read is a failure (1)
+        (["--week", "2025-W54"], "r.pdf", False, 2, ["2025-W54", "no week 54"]),
+        (["--week", "last-week"], "r.pdf", False, 2, ["'last-week'", "2025-W07"]),
+        (["--week", WEEK], "report.docx", False, 2, ["report.docx", ".pdf or .html"]),
+        (["--week", WEEK], "r.pdf", True, 1, ["no warehouse at", "missing.duckdb"]),
+        ([], "r.html", True, 1, ["no warehouse at", "missing.duckdb"]),
     ],
     ids=["week-54", "not-a-week", "docx", "no-warehouse", "no-warehouse-default-week"],
 )
-def test_errors_exit_1_with_one_line(golden_warehouse, tmp_path, args, out_name, missing, says):
+def test_errors_exit_with_one_line(golden_warehouse, tmp_path, args, out_name, missing, code, says):
     out = tmp_path / out_name
     warehouse = tmp_path / "missing.duckdb" if missing else golden_warehouse
     proc = run_report(out, *args, warehouse=warehouse)
-    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr

@@ -1,14 +1,20 @@
 -- Question: what did the business get each week: revenue, new customers, leads?
 -- Grain: one row per ISO week (Monday) in $weeks.
 -- Parameters: $weeks (DATE[]: the Mondays of the weeks the model uses).
--- Columns: week, revenue (every order, attributed or not), new_customers, leads.
+-- Columns: week, revenue (every order, attributed or not; the sales totals when there are no
+--          orders), new_customers, leads.
 WITH w AS (
     SELECT unnest($weeks) AS week
 ),
 
 o AS (
-    SELECT CAST(date_trunc('week', ordered_at) AS DATE) AS week, sum(revenue) AS revenue
-    FROM orders
+    SELECT week, sum(revenue) AS revenue
+    FROM (
+        SELECT CAST(date_trunc('week', ordered_at) AS DATE) AS week, revenue FROM orders
+        UNION ALL
+        SELECT CAST(date_trunc('week', date) AS DATE) AS week, revenue FROM sales
+        WHERE NOT EXISTS (SELECT 1 FROM orders)
+    )
     GROUP BY ALL
 ),
 

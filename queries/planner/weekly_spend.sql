@@ -1,14 +1,23 @@
 -- Question: how much did each channel spend in each whole ISO week of the data?
 -- Grain: one row per ISO week (Monday) and channel, zero when the channel spent nothing.
 -- Parameters: none. The weeks are the whole Monday-to-Sunday weeks between the first and the
---             last day of spend and orders (partial edge weeks would read as a drop).
+--             last day of spend and orders, or sales when there are no orders (partial
+--             edge weeks would read as a drop).
 -- Columns: week (DATE, the Monday), channel, kind, spend.
 WITH span AS (
     SELECT
-        least((SELECT min(date) FROM spend), (SELECT CAST(min(ordered_at) AS DATE) FROM orders))
-            AS first_day,
-        greatest((SELECT max(date) FROM spend), (SELECT CAST(max(ordered_at) AS DATE) FROM orders))
-            AS last_day
+        least(
+            (SELECT min(date) FROM spend),
+            coalesce(
+                (SELECT CAST(min(ordered_at) AS DATE) FROM orders), (SELECT min(date) FROM sales)
+            )
+        ) AS first_day,
+        greatest(
+            (SELECT max(date) FROM spend),
+            coalesce(
+                (SELECT CAST(max(ordered_at) AS DATE) FROM orders), (SELECT max(date) FROM sales)
+            )
+        ) AS last_day
 ),
 
 weeks AS (
