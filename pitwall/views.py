@@ -152,7 +152,9 @@ def funnel(
     if window_days is not None and window_days < 0:
         raise ValueError("the conversion window must be 0 days or more")
     params = f.params() | {"window_days": window_days}
-    df = queries.run(con, "funnel/stages", params, group=breakdown)
+    # no window: the rollups; a window reads the lead stage entries (docs/metrics.md)
+    name = "funnel/stages" if window_days is not None else "funnel/stages_rolled"
+    df = queries.run(con, name, params, group=breakdown)
     return derive_funnel(df)
 
 
@@ -195,14 +197,14 @@ def periods(now: pd.DataFrame, before: pd.DataFrame, compare: str) -> pd.DataFra
 def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = None) -> pd.DataFrame:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    df = queries.run(con, "cohorts/retention", f.params(), group=breakdown)
+    df = queries.run(con, "cohorts/retention_rolled", f.params(), group=breakdown)
     df["active_customers"] = df[f"active_{mode}"]
     return derive(df, ["retention_rate"])
 
 
 def ltv_curves(con, f: Filters, breakdown: str | None = "channel") -> pd.DataFrame:
     """Cumulative revenue (and margin) per acquired customer by month since acquisition."""
-    return economics.curves(queries.run(con, "cohorts/ltv", f.params(), group=breakdown))
+    return economics.curves(queries.run(con, "cohorts/ltv_rolled", f.params(), group=breakdown))
 
 
 def cohort_economics(con, f: Filters) -> pd.DataFrame:

@@ -1,0 +1,160 @@
+"""The rollups answer exactly what the per-entity tables answer (issue 18).
+
+Each view that reads rollups (queries/*/*_rolled.sql) is run beside the detail query it
+replaces (queries/funnel/stages.sql without a window, queries/cohorts/retention.sql and
+ltv.sql, which read lead_stage_entries, customer_facts, customer_months and orders) on the
+golden business, the golden business with margins and a demo at scale 0.2: every column,
+every row, for all history, whole months, ranges that cut months at both ends, one day,
+each value of each filter dimension, and every breakdown. Both retention modes are columns
+of the same rows (active_bounded, active_unbounded). The rollups' size is checked against
+the business: it must not grow with leads or customers beyond days x dimension values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pitwall import dimensions, queries, views
+from pitwall.filters import Filters
+from pitwall.warehouse import open_readonly
+
+# (the query the views read, the detail query it replaces)
+PAIRS = [
+    ("funnel/stages_rolled", "funnel/stages"),
+    ("cohorts/retention_rolled", "cohorts/retention"),
+    ("cohorts/ltv_rolled", "cohorts/ltv"),
+]
+BREAKDOWNS = [None] + [d.name for d in dimensions.DIMENSIONS]
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> str | None:
+    """None when both frames have the same columns and rows, numbers equal to 1e-9 relative
+    (sums added in another order), nulls in the same places."""
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return f"shape {a.shape} {list(a.columns)} against {b.shape} {list(b.columns)}"
+    for col in a.columns:
+        x, y = a[col].reset_index(drop=True), b[col].reset_index(drop=True)
+        if x.dtype.kind in "iuf" and y.dtype.kind in "iuf":
+            xv, yv = x.to_numpy("float64"), y.to_numpy("float64")
+            ok = (np.isnan(xv) & np.isnan(yv)) | (
+                np.abs(xv - yv) <= 1e-9 * np.maximum(np.abs(xv), np.abs(yv)) + 1e-12
+            )
+        else:
+            ok = ((x.isna() & y.isna()) | (x.astype(object) == y.astype(object))).to_numpy(bool)
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            return f"{col} row {i}: {x[i]!r} against {y[i]!r}"
+    return None
+
+
+def ranges(con) -> list[tuple]:
+    first, last = views.data_span(con)
+    mid = first + (last - first) / 2
+    return [
+        (None, None),  # all history: month rows only
+        (first, last),
+        (first.replace(day=1), dt.date(mid.year, mid.month, 1) - dt.timedelta(days=1)),  # whole
+        (first + dt.timedelta(days=9), mid + dt.timedelta(days=3)),  # cuts months at both ends
+        (mid, mid),  # one day
+        (mid, None),
+        (None, mid),
+        (last - dt.timedelta(days=90), last),  # the pages' default, about 13 weeks
+    ]
+
+
+def dimension_picks(con, most: int) -> list[Filters]:
+    """One Filters per value of each dimension (the first `most` values), over all
+    history."""
+    options = views.filter_options(con)
+    out = []
+    for d in dimensions.DIMENSIONS:
+        for value in options.get(d.name, [])[:most]:
+            pick = (value,) if d.multiple else value
+            out.append(Filters(None, None, **{d.param: pick}))
+    return out
+
+
+def check(con, filters: list[Filters], breakdowns: list) -> list[str]:
+    bad = []
+    for f in filters:
+        params = f.params() | {"window_days": None}
+        for group in breakdowns:
+            for rolled, detail in PAIRS:
+                diff = same(
+                    queries.run(con, rolled, params, group=group),
+                    queries.run(con, detail, params, group=group),
+                )
+                if diff:
+                    bad.append(f"{rolled} {f} by {group}: {diff}")
+    return bad
+
+
+@pytest.fixture(scope="module", params=["golden_warehouse", "margin_warehouse", "demo_warehouse"])
+def business(request):
+    """(connection, small): the small golden files get every case; the demo (thirteen
+    channels) a cut of them, to stay quick."""
+    c = open_readonly(request.getfixturevalue(request.param))
+    yield c, request.param == "golden_warehouse"
+    c.close()
+
+
+def test_rollups_equal_the_detail_over_date_ranges_and_breakdowns(business):
+    con, small = business
+    filters = [Filters(s, e) for s, e in ranges(con)]
+    every = BREAKDOWNS if small else [None, "channel"]
+    assert check(con, filters[:2], every) + check(con, filters[2:], [None]) == []
+
+
+def test_rollups_equal_the_detail_for_each_dimension_value(business):
+    con, small = business
+    picks = dimension_picks(con, most=99 if small else 2)
+    assert len(picks) >= 6  # two kinds, channels, segments, regions
+    assert check(con, picks, [None]) == []
+
+
+def test_rollups_equal_the_detail_with_every_filter_and_a_cut_range(business):
+    con, _ = business
+    first, last = views.data_span(con)
+    options = views.filter_options(con)
+    f = Filters(
+        first + dt.timedelta(days=20),
+        last - dt.timedelta(days=40),
+        channels=tuple(options["channel"][:3]),
+        kind="online",
+        segment=options["segment"][0],
+    )
+    assert check(con, [f], [None, "region"]) == []
+
+
+def test_the_funnel_view_reads_the_rollups_only_without_a_window(business):
+    """A window falls back to the detail (the rollups store no window); no window gives the
+    same rows either way."""
+    con, _ = business
+    f = Filters(None, None)
+    rolled = views.funnel(con, f)
+    detail = queries.run(con, "funnel/stages", f.params() | {"window_days": None})
+    assert rolled["leads"].tolist() == detail["leads"].tolist()
+    windowed = views.funnel(con, f, window_days=3650)  # longer than any history: the same
+    assert same(windowed[rolled.columns], rolled) is None
+
+
+def test_all_history_reads_month_rows_bounded_by_months_and_dimensions(demo_warehouse):
+    """All history reads the month rows: at most one per month x dimension values x key,
+    whatever the number of leads."""
+    c = open_readonly(demo_warehouse)
+    try:
+        month_rows = c.execute(
+            "SELECT count(*) FROM funnel_leads WHERE grain = 'month'"
+        ).fetchone()[0]
+        months = c.execute("SELECT count(DISTINCT month) FROM funnel_leads").fetchone()[0]
+        combos = c.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT kind, channel, segment, region, furthest "
+            "FROM funnel_leads)"
+        ).fetchone()[0]
+    finally:
+        c.close()
+    assert 0 < month_rows <= months * combos
