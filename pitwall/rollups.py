@@ -27,3 +27,14 @@ def span(alias: str = "") -> str:
         f"    OR ({a}grain = 'day' AND NOT {whole}\n"
         f"        AND ($start IS NULL OR {a}day >= $start) AND ($end IS NULL OR {a}day <= $end)))"
     )
+
+
+# Attribution is rolled up for this lookback only (path_corrections_30 and campaign_credits);
+# other lookbacks read the detail (docs/metrics.md, "Where the figures are read from").
+STORED_LOOKBACK = 30
+
+
+def query(name: str, lookback_days: int) -> str:
+    """The query to run for `name` (queries/<name>.sql): its rollup version
+    (<name>_rolled.sql) for the stored lookback, the detail for any other."""
+    return f"{name}_rolled" if lookback_days == STORED_LOOKBACK else name

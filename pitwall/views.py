@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from pitwall import attribution, economics, landing, queries, weeks
+from pitwall import attribution, economics, landing, queries, rollups, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import COMPARISONS, Filters
 from pitwall.metrics import add_totals, derive, derive_funnel, ratio
@@ -105,7 +105,7 @@ def channel_roi(
     """ROI per channel (by='channel') or per campaign (by='campaign'), revenue credited by
     the attribution `model` over `lookback_days` of touchpoints."""
     params = f.params() | attribution.params(model, lookback_days)
-    df = queries.run(con, "channel_roi/by_campaign", params)
+    df = queries.run(con, rollups.query("channel_roi/by_campaign", lookback_days), params)
     if by == "channel":
         keys = ["channel", "kind", "channel_group"]
         df = df.groupby(keys, as_index=False, sort=True, dropna=False)[ROI_MEASURES].sum(
@@ -397,7 +397,8 @@ def unattributed(
     con, f: Filters, model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK
 ) -> dict:
     params = f.params() | attribution.params(model, lookback_days)
-    return queries.run(con, "channel_roi/unattributed", params).iloc[0].to_dict()
+    name = rollups.query("channel_roi/unattributed", lookback_days)
+    return queries.run(con, name, params).iloc[0].to_dict()
 
 
 UNATTRIBUTED_REASONS = {
@@ -412,7 +413,7 @@ def unattributed_reasons(
     """The unattributed revenue by reason (UNATTRIBUTED_REASONS), with its share of all
     revenue in the range."""
     params = f.params() | attribution.params(model, lookback_days)
-    df = queries.run(con, "channel_roi/unattributed_reasons", params)
+    df = queries.run(con, rollups.query("channel_roi/unattributed_reasons", lookback_days), params)
     return df.assign(reason=df["reason"].map(UNATTRIBUTED_REASONS))
 
 
@@ -425,7 +426,8 @@ def attributed_share(loose: dict) -> float | None:
 def model_credits(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
     """Each channel's credited revenue under every attribution model."""
     params = f.params() | attribution.params(lookback_days=lookback_days)
-    return queries.run(con, "channel_roi/models", params | {"models": list(attribution.MODELS)})
+    name = rollups.query("channel_roi/models", lookback_days)
+    return queries.run(con, name, params | {"models": list(attribution.MODELS)})
 
 
 def attribution_models(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
@@ -472,7 +474,7 @@ def weekly(con, f: Filters) -> pd.DataFrame:
     first, last = weeks.monday_of(f.start), weeks.monday_of(f.end)
     params = replace(f, start=first, end=weeks.sunday(last)).params()
     params["lookback_days"] = DEFAULT_LOOKBACK  # revenue is credited as Channel ROI's default
-    df = queries.run(con, "weekly/measures", params)
+    df = queries.run(con, rollups.query("weekly/measures", DEFAULT_LOOKBACK), params)
     every = pd.DatetimeIndex(pd.date_range(first, last, freq="7D"), name="week")
     df["week"] = pd.to_datetime(df["week"])
     df = df.set_index("week").reindex(every, fill_value=0).reset_index()
@@ -507,7 +509,7 @@ def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.Data
     start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days - 1)
     daily = queries.run(
         con,
-        "targets/daily",
+        rollups.query("targets/daily", DEFAULT_LOOKBACK),
         replace(f, start=start, end=end, kind=None).params() | {"lookback_days": DEFAULT_LOOKBACK},
     )
     if f.kind is not None:

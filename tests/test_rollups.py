@@ -8,17 +8,23 @@ every row, for all history, whole months, ranges that cut months at both ends, o
 each value of each filter dimension, and every breakdown. Both retention modes are columns
 of the same rows (active_bounded, active_unbounded). The rollups' size is checked against
 the business: it must not grow with leads or customers beyond days x dimension values.
+
+Channel ROI, the attribution models, the unattributed revenue (ATTRIBUTION: every model, the
+stored 30-day lookback), the weekly review's measures and the targets' daily actuals (DAILY)
+are checked the same way, on the golden business with touchpoints too (paths of several
+touches); other lookbacks read the detail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pitwall import dimensions, queries, views
+from pitwall import attribution, dimensions, queries, rollups, views, weeks
 from pitwall.filters import Filters
 from pitwall.warehouse import open_readonly
 
@@ -29,6 +35,15 @@ PAIRS = [
     ("cohorts/ltv_rolled", "cohorts/ltv"),
 ]
 BREAKDOWNS = [None] + [d.name for d in dimensions.DIMENSIONS]
+# read with the stored lookback (rollups.STORED_LOOKBACK), under each model where one applies
+ATTRIBUTION = [
+    "channel_roi/by_campaign",
+    "channel_roi/unattributed",
+    "channel_roi/unattributed_reasons",
+]
+# every model at once ($models), or none (last touch); weekly/measures and targets/daily are
+# asked for whole weeks (weekly/measures: Monday to Sunday) and never for an open range
+DAILY = ["channel_roi/models", "weekly/measures", "targets/daily"]
 
 
 def same(a: pd.DataFrame, b: pd.DataFrame) -> str | None:
@@ -102,6 +117,15 @@ def business(request):
     c.close()
 
 
+@pytest.fixture(scope="module", params=["touch_warehouse", "margin_warehouse", "demo_warehouse"])
+def credited(request):
+    """(connection, name) for attribution: the golden business with touchpoints (paths of
+    several touches; touchpoints change nothing else), with margins, and the demo."""
+    c = open_readonly(request.getfixturevalue(request.param))
+    yield c, request.param
+    c.close()
+
+
 def test_rollups_equal_the_detail_over_date_ranges_and_breakdowns(business):
     con, small = business
     filters = [Filters(s, e) for s, e in ranges(con)]
@@ -158,3 +182,82 @@ def test_all_history_reads_month_rows_bounded_by_months_and_dimensions(demo_ware
     finally:
         c.close()
     assert 0 < month_rows <= months * combos
+
+
+def check_attribution(
+    con, filters: list[Filters], models, queries_=ATTRIBUTION, daily=True
+) -> list[str]:
+    """`queries_` (of ATTRIBUTION) under each of `models`, and DAILY, rolled against detail."""
+    bad = []
+    for f in filters:
+        params = f.params() | {
+            "lookback_days": rollups.STORED_LOOKBACK,
+            "models": list(attribution.MODELS),
+        }
+        runs = [(name, params | {"model": m}) for name in queries_ for m in models]
+        if daily and f.start is not None and f.end is not None:
+            monday = weeks.monday_of(f.end)
+            whole = replace(f, start=weeks.monday_of(f.start), end=weeks.sunday(monday))
+            runs += [(name, params | whole.params()) for name in DAILY]
+        elif daily:
+            runs.append(("channel_roi/models", params))
+        for name, p in runs:
+            diff = same(queries.run(con, f"{name}_rolled", p), queries.run(con, name, p))
+            if diff:
+                bad.append(f"{name} {f} {p.get('model')}: {diff}")
+    return bad
+
+
+# the models each business is checked under one by one (channel_roi/models checks them all
+# at once everywhere): the golden business with margins has no touchpoints, so its paths are
+# the orders' own campaigns under every model, and last touch alone is checked there
+MODELS_CHECKED = {
+    "touch_warehouse": list(attribution.MODELS),
+    "margin_warehouse": ["last"],
+    "demo_warehouse": ["last", "time_decay"],
+}
+
+
+def test_attribution_and_daily_rollups_equal_the_detail_over_date_ranges(credited):
+    con, name = credited
+    filters = [Filters(s, e) for s, e in ranges(con)]
+    # every range under last touch; the other models over all history, a range that cuts
+    # months at both ends and the pages' default
+    others = [m for m in MODELS_CHECKED[name] if m != "last"]
+    bad = check_attribution(con, filters, ["last"])
+    bad += check_attribution(con, [filters[i] for i in (0, 3, 7)], others, daily=False)
+    assert bad == []
+
+
+def test_attribution_and_daily_rollups_equal_the_detail_for_each_dimension_value(credited):
+    """The unattributed revenue ignores the dimensions: checked over date ranges only."""
+    con, name = credited
+    small = name != "demo_warehouse"
+    first, last = views.data_span(con)
+    picks = [
+        replace(f, start=first + dt.timedelta(days=11), end=last - dt.timedelta(days=5))
+        for f in dimension_picks(con, most=99 if small else 2)
+    ]
+    assert check_attribution(con, picks, ["position"], ["channel_roi/by_campaign"]) == []
+
+
+def test_the_views_read_the_rollups_for_the_stored_lookback_only(touch_con):
+    """The golden touchpoints put several touches on paths within 30 days; a 7-day lookback
+    drops some of them, so its credits differ, and that answer comes from the detail."""
+    f = Filters(None, None)
+    assert rollups.query("channel_roi/by_campaign", 30) == "channel_roi/by_campaign_rolled"
+    assert rollups.query("channel_roi/by_campaign", 7) == "channel_roi/by_campaign"
+    for model in attribution.MODELS:
+        stored = views.channel_roi(touch_con, f, by="campaign", model=model)
+        detail = queries.run(
+            touch_con, "channel_roi/by_campaign", f.params() | attribution.params(model, 30)
+        )
+        assert same(stored[detail.columns], detail) is None
+    short = views.model_credits(touch_con, f, lookback_days=7)
+    detail = queries.run(
+        touch_con,
+        "channel_roi/models",
+        f.params() | attribution.params(lookback_days=7) | {"models": list(attribution.MODELS)},
+    )
+    assert same(short, detail) is None
+    assert same(views.model_credits(touch_con, f, lookback_days=30), short) is not None

@@ -1,6 +1,7 @@
 -- Invariant: the rollups add up to the tables they roll up, at each grain: leads, stage
 -- entries, customers and active customer-months are each counted once in the 'month' rows
--- and once in the 'day' rows (customers without acquired_at only in a 'month' row).
+-- and once in the 'day' rows (customers without acquired_at only in a 'month' row of
+-- cohort_customers).
 -- Grain: one row per rollup and grain that breaks it (none when the invariant holds).
 -- Parameters: none.
 -- Columns: subject, example (the grain), n (the rollup's total minus the table's).
@@ -23,6 +24,15 @@ WITH totals AS (
     SELECT 'cohort_activity: active customers add up to customer_months', grain,
         sum(active) - (SELECT count(*) FROM customer_months)
     FROM cohort_activity GROUP BY grain
+    UNION ALL
+    SELECT 'campaign_days: leads add up to lead_facts', grain,
+        sum(leads) - (SELECT count(*) FROM lead_facts WHERE created_at IS NOT NULL)
+    FROM campaign_days GROUP BY grain
+    UNION ALL
+    SELECT 'campaign_days: new customers add up to customer_facts', grain,
+        sum(new_customers) - (SELECT count(*) FROM customer_facts WHERE acquired_at IS NOT NULL)
+    FROM campaign_days GROUP BY grain
+    -- campaign_credits: the paths' shares are checked by credit_shares.sql
 )
 
 SELECT subject, grain AS example, n FROM totals WHERE n <> 0
