@@ -6,17 +6,17 @@
 -- only (path_corrections_30); other lookbacks read the detail (views.py). campaign_credits
 -- comes last: DuckDB binds parameters in a script's last statement only.
 -- campaign_days: leads created and customers acquired per campaign (NULL: none), by day.
+-- Those without a date are one 'month' row with NULL days, which only all history reads
+-- (as the detail counts them: no date passes a bound).
 -- Grain: grain x day x campaign_id. Parameters: none.
 -- Columns: grain, day, month, month_end, campaign_id, leads, new_customers.
 CREATE OR REPLACE TABLE campaign_days AS
 WITH events AS (
     SELECT CAST(created_at AS DATE) AS day, campaign_id, 1 AS leads, 0 AS new_customers
     FROM lead_facts
-    WHERE created_at IS NOT NULL
     UNION ALL
     SELECT CAST(acquired_at AS DATE) AS day, campaign_id, 0 AS leads, 1 AS new_customers
     FROM customer_facts
-    WHERE acquired_at IS NOT NULL
 ),
 
 daily AS (
@@ -26,7 +26,9 @@ daily AS (
 ),
 
 spans AS (
-    SELECT 'day' AS grain, day, campaign_id, leads, new_customers FROM daily
+    SELECT 'day' AS grain, day, campaign_id, leads, new_customers
+    FROM daily
+    WHERE day IS NOT NULL
     UNION ALL
     SELECT
         'month' AS grain, CAST(date_trunc('month', day) AS DATE) AS day, campaign_id,
