@@ -261,3 +261,26 @@ def test_the_views_read_the_rollups_for_the_stored_lookback_only(touch_con):
     )
     assert same(short, detail) is None
     assert same(views.model_credits(touch_con, f, lookback_days=30), short) is not None
+
+
+def test_every_rollup_query_has_its_detail_query_beside_it():
+    """The tests above and `python -m pitwall.bench_rollups` pair each *_rolled query with
+    the detail query of the same name."""
+    rolled = sorted(queries.QUERY_DIR.glob("*/*_rolled.sql"))
+    assert len(rolled) == 9
+    for path in rolled:
+        assert path.with_name(path.name.replace("_rolled", "")).exists(), path
+
+
+def test_the_rollup_bench_swaps_each_rollup_for_its_detail(golden_con, monkeypatch):
+    from pitwall.bench_rollups import Reads
+
+    reads = Reads()
+    monkeypatch.setattr(queries, "run", reads)
+    f = Filters(None, None)
+    rolled = views.retention(golden_con, f)
+    assert reads.names == ["cohorts/retention_rolled"]
+    reads.detail = True
+    detail = views.retention(golden_con, f)
+    assert reads.names[-1] == "cohorts/retention"
+    assert same(rolled, detail) is None
