@@ -118,7 +118,7 @@ def test_a_rollup_that_loses_a_lead_refuses_the_load(golden_copy, broken):
     # the golden business has 8 leads (L1..L8); a rollup that drops L1's day counts 7 of them
     # in its 'day' rows, and the month rows, summed from the days, 7 too
     broken(
-        "08_funnel_rollups",
+        "09_funnel_rollups",
         lambda sql: sql.replace(
             "INNER JOIN lead_facts AS lf ON p.lead_id = lf.lead_id",
             "INNER JOIN lead_facts AS lf ON p.lead_id = lf.lead_id AND lf.lead_id <> 'L1'",
