@@ -35,7 +35,8 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian packages: Pango for the PDF report; Chromium too for the browser tests.
+# Debian packages: Pango for the PDF report, Java for the build on Spark; Chromium too for the
+# browser tests.
 runtime-deps:
 	@sh scripts/system-deps.sh runtime
 

@@ -2,8 +2,8 @@
 
 Builds (or reuses) a demo warehouse at the given scale from CSV files, then measures:
 - the load from files and the rebuild of the derived tables;
-- each page's query set (the views the page asks for), with its default filters and with
-  a narrow one (one channel, four weeks): the median of warm runs;
+- each page's query set (the views the page asks for), with its default filters, a narrow
+  one (one channel, four weeks) and all history (the period "All time"): the median of warm runs;
 - the same figures computed by a pandas-only app (pitwall.baseline) in the same run, checked
   equal to the warehouse's, and the ratio;
 - a server-side rerun of each page after a filter change (Streamlit's AppTest, in a child
@@ -108,11 +108,14 @@ def prepare(scale: float, folder: Path, progress: Callable[[str], None]) -> dict
 
 
 def page_filters(con, channel: str) -> tuple[dict[str, Filters], dt.date]:
-    """The pages' default filters (Last 13 weeks) and the narrow one (a channel, 4 weeks)."""
+    """The pages' default filters (Last 13 weeks), the narrow one (a channel, 4 weeks) and
+    all history (the period "All time": every day of the data, what costs most when a view
+    reads per-entity tables; the pages compare it with the period before, so it is a range)."""
     first, last = views.data_span(con)
     default = Filters(*preset_range("Last 13 weeks", first, last))
     narrow = Filters(*preset_range("Last 4 weeks", first, last), channels=(channel,))
-    return {"default": default, "narrow": narrow}, weeks.last_complete(last)
+    every = Filters(*preset_range("All time", first, last))
+    return {"default": default, "narrow": narrow, "all": every}, weeks.last_complete(last)
 
 
 def busiest_channel(con) -> str:

@@ -54,13 +54,24 @@ def invariants() -> list[str]:
     return sorted(p.stem for p in (queries.QUERY_DIR / "invariants").glob("*.sql"))
 
 
+def params() -> dict:
+    """The values the build steps and invariants are given."""
+    return {"default_stages": list(DEFAULT_STAGES), "models": list(MODELS)}
+
+
 def run(con) -> None:
     all_steps = steps()
     owners(all_steps)
-    params = {"default_stages": list(DEFAULT_STAGES), "models": list(MODELS)}
+    params_ = params()
     for step in all_steps:
         text = queries.sql_text(f"build/{step.name}")
-        con.execute(text, queries.bind(text, params))
+        con.execute(text, queries.bind(text, params_))
+    check_invariants(con, params_)
+
+
+def check_invariants(con, params: dict) -> None:
+    """Refuse the load when any invariant query returns a row (`con`: DuckDB, or Spark
+    through pitwall.spark_build)."""
     problems = []
     for name in invariants():
         for subject, example, n in queries.run(con, f"invariants/{name}", params).itertuples(

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
-    except (LoadError, FilterError, FileNotFoundError, ValueError) as exc:
+    except (LoadError, FilterError, FileNotFoundError, ValueError, BuildFailed) as exc:
         _report_error(exc)
         # bad input (a refused file, a flag or filter value) exits 2; a failure exits 1
         return 2 if isinstance(exc, LoadError | InputError | FilterError) else 1
@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
 
 class InputError(ValueError):
     """Input the command cannot use (exit code 2)."""
+
+
+class BuildFailed(RuntimeError):
+    """An engine that cannot run or failed (exit code 1)."""
 
 
 def _report_error(exc: Exception) -> None:
@@ -188,6 +192,15 @@ def _parser() -> argparse.ArgumentParser:
     warehouse_arg(pl)
     pl.set_defaults(func=cmd_plan)
 
+    bs = sub.add_parser(
+        "build", help="check and build a folder of table files on another engine (Spark)"
+    )
+    bs.add_argument("--engine", choices=("spark",), required=True)
+    bs.add_argument("--source", required=True, help="folder or object-store URI of the tables")
+    bs.add_argument("--master", default="local[2]", help="Spark master (default: local[2])")
+    warehouse_arg(bs)
+    bs.set_defaults(func=cmd_build)
+
     b = sub.add_parser("bench", help="measure load and page speed at scale, against pandas")
     b.add_argument("--scale", type=float, default=100, help="100 is about 10M orders")
     b.add_argument("--runs", type=int, default=5, help="warm runs per median (at least 5)")
@@ -270,6 +283,30 @@ def cmd_load(args) -> int:
             print(f"note: {note}")
     if not report.dry_run:
         print(f"Loaded into {report.warehouse} in {time.perf_counter() - started:.1f} s")
+    _print_tables(report.tables)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from pitwall import spark_build
+
+    started = time.perf_counter()
+    try:
+        report = spark_build.run(
+            args.source, _warehouse(args), master=args.master, progress=_print_progress
+        )
+    except spark_build.SourceError as exc:
+        raise InputError(str(exc)) from None
+    except spark_build.EngineError as exc:
+        raise BuildFailed(str(exc)) from None
+    except Exception as exc:  # Spark's own failures: one line, not a JVM stack trace
+        if type(exc).__module__.split(".")[0] not in ("pyspark", "py4j"):
+            raise
+        line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise BuildFailed(f"Spark failed: {line[:300]}") from None
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"Built on Spark into {report.warehouse} in {time.perf_counter() - started:.1f} s")
     _print_tables(report.tables)
     return 0
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pitwall import queries
+from pitwall import queries, rollups
 from pitwall.attribution import DEFAULT_LOOKBACK
 from pitwall.filters import FilterError, Filters, parse_date
 from pitwall.metrics import METRICS, TARGET_METRICS
@@ -115,7 +115,7 @@ def daily(con, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Base measures per day and channel over the whole business (targets carry their own
     scope; see `applies`)."""
     params = Filters(start, end).params() | {"lookback_days": DEFAULT_LOOKBACK}
-    df = queries.run(con, "targets/daily", params)
+    df = queries.run(con, rollups.query("targets/daily", DEFAULT_LOOKBACK), params)
     df["day"] = pd.to_datetime(df["day"]).dt.date
     return df
 

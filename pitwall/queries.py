@@ -6,7 +6,8 @@ Values reach SQL only as parameters. Identifiers come only from the dimension de
   (channel, campaign, lead, customer), on ALIAS's columns, leaving out the dimensions after
   `-` (or keeping only those after `+`);
 - `{dims[:HOW[:ALIAS...]]}`: the dimension columns (see dimensions.columns);
-- `{group}`: a breakdown column from an allow-list (a dimension, or none).
+- `{group}`: a breakdown column from an allow-list (a dimension, or none);
+- `{span[:ALIAS]}`: the rollup rows that make up the date range (see pitwall/rollups.py).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pitwall import dimensions
+from pitwall import dimensions, rollups
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"\$([a-z_]+)")
 _COMMENT = re.compile(r"--[^\n]*")
-_TEMPLATE = re.compile(r"\{(picked|dims)((?::[a-z_\-+]*)*)\}")
+_TEMPLATE = re.compile(r"\{(picked|dims|span)((?::[a-z_\-+]*)*)\}")
 
 
 def groups() -> dict[str | None, str]:
@@ -30,10 +31,14 @@ def groups() -> dict[str | None, str]:
     return {None: "'all'"} | {d.name: d.name for d in dimensions.DIMENSIONS}
 
 
+def _expand(directive: str, args: list[str]) -> str:
+    if directive == "span":
+        return rollups.span(*args)
+    return dimensions.expand(directive, args)
+
+
 def expand(text: str) -> str:
-    return _TEMPLATE.sub(
-        lambda m: dimensions.expand(m.group(1), m.group(2).split(":")[1:]), text
-    )
+    return _TEMPLATE.sub(lambda m: _expand(m.group(1), m.group(2).split(":")[1:]), text)
 
 
 @cache

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from pitwall import attribution, economics, landing, queries, weeks
+from pitwall import attribution, economics, landing, queries, rollups, weeks
 from pitwall.attribution import DEFAULT_LOOKBACK, DEFAULT_MODEL
 from pitwall.filters import COMPARISONS, Filters
 from pitwall.lead_views import lead_scores, lead_sources  # noqa: F401 (exported: EXPORTS)
@@ -147,7 +147,7 @@ def channel_roi(
     """ROI per channel (by='channel') or per campaign (by='campaign'), revenue credited by
     the attribution `model` over `lookback_days` of touchpoints."""
     params = f.params() | attribution.params(model, lookback_days)
-    df = queries.run(con, "channel_roi/by_campaign", params)
+    df = queries.run(con, rollups.query("channel_roi/by_campaign", lookback_days), params)
     if by == "channel":
         keys = ["channel", "kind", "channel_group"]
         df = df.groupby(keys, as_index=False, sort=True, dropna=False)[ROI_MEASURES].sum(
@@ -194,7 +194,9 @@ def funnel(
     if window_days is not None and window_days < 0:
         raise ValueError("the conversion window must be 0 days or more")
     params = f.params() | {"window_days": window_days}
-    df = queries.run(con, "funnel/stages", params, group=breakdown)
+    # no window: the rollups; a window reads the lead stage entries (docs/metrics.md)
+    name = "funnel/stages" if window_days is not None else "funnel/stages_rolled"
+    df = queries.run(con, name, params, group=breakdown)
     return derive_funnel(df)
 
 
@@ -237,14 +239,14 @@ def periods(now: pd.DataFrame, before: pd.DataFrame, compare: str) -> pd.DataFra
 def retention(con, f: Filters, mode: str = "bounded", breakdown: str | None = None) -> pd.DataFrame:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    df = queries.run(con, "cohorts/retention", f.params(), group=breakdown)
+    df = queries.run(con, "cohorts/retention_rolled", f.params(), group=breakdown)
     df["active_customers"] = df[f"active_{mode}"]
     return derive(df, ["retention_rate"])
 
 
 def ltv_curves(con, f: Filters, breakdown: str | None = "channel") -> pd.DataFrame:
     """Cumulative revenue (and margin) per acquired customer by month since acquisition."""
-    return economics.curves(queries.run(con, "cohorts/ltv", f.params(), group=breakdown))
+    return economics.curves(queries.run(con, "cohorts/ltv_rolled", f.params(), group=breakdown))
 
 
 def cohort_economics(con, f: Filters) -> pd.DataFrame:
@@ -437,7 +439,8 @@ def unattributed(
     con, f: Filters, model: str = DEFAULT_MODEL, lookback_days: int = DEFAULT_LOOKBACK
 ) -> dict:
     params = f.params() | attribution.params(model, lookback_days)
-    return queries.run(con, "channel_roi/unattributed", params).iloc[0].to_dict()
+    name = rollups.query("channel_roi/unattributed", lookback_days)
+    return queries.run(con, name, params).iloc[0].to_dict()
 
 
 UNATTRIBUTED_REASONS = {
@@ -452,7 +455,7 @@ def unattributed_reasons(
     """The unattributed revenue by reason (UNATTRIBUTED_REASONS), with its share of all
     revenue in the range."""
     params = f.params() | attribution.params(model, lookback_days)
-    df = queries.run(con, "channel_roi/unattributed_reasons", params)
+    df = queries.run(con, rollups.query("channel_roi/unattributed_reasons", lookback_days), params)
     return df.assign(reason=df["reason"].map(UNATTRIBUTED_REASONS))
 
 
@@ -465,7 +468,8 @@ def attributed_share(loose: dict) -> float | None:
 def model_credits(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
     """Each channel's credited revenue under every attribution model."""
     params = f.params() | attribution.params(lookback_days=lookback_days)
-    return queries.run(con, "channel_roi/models", params | {"models": list(attribution.MODELS)})
+    name = rollups.query("channel_roi/models", lookback_days)
+    return queries.run(con, name, params | {"models": list(attribution.MODELS)})
 
 
 def attribution_models(con, f: Filters, lookback_days: int = DEFAULT_LOOKBACK) -> pd.DataFrame:
@@ -512,7 +516,7 @@ def weekly(con, f: Filters) -> pd.DataFrame:
     first, last = weeks.monday_of(f.start), weeks.monday_of(f.end)
     params = replace(f, start=first, end=weeks.sunday(last)).params()
     params["lookback_days"] = DEFAULT_LOOKBACK  # revenue is credited as Channel ROI's default
-    df = queries.run(con, "weekly/measures", params)
+    df = queries.run(con, rollups.query("weekly/measures", DEFAULT_LOOKBACK), params)
     every = pd.DatetimeIndex(pd.date_range(first, last, freq="7D"), name="week")
     df["week"] = pd.to_datetime(df["week"])
     df = df.set_index("week").reindex(every, fill_value=0).reset_index()
@@ -547,7 +551,7 @@ def before_after(con, f: Filters, day, days: int = BEFORE_AFTER_DAYS) -> pd.Data
     start, end = day - dt.timedelta(days=days), day + dt.timedelta(days=days - 1)
     daily = queries.run(
         con,
-        "targets/daily",
+        rollups.query("targets/daily", DEFAULT_LOOKBACK),
         replace(f, start=start, end=end, kind=None).params() | {"lookback_days": DEFAULT_LOOKBACK},
     )
     if f.kind is not None:

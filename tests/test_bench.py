@@ -31,9 +31,10 @@ def result(tmp_path_factory) -> dict:
     return json.loads(out.read_text())
 
 
-def test_every_page_is_timed_with_both_filters(result):
+def test_every_page_is_timed_with_every_filter_set(result):
+    # all history (no date filter) is where per-entity tables would cost most
     timed = {(r["page"], r["filters"]) for r in result["queries"] if "queries_ms" in r}
-    assert timed == {(p, f) for p in PAGE_QUERIES for f in ("default", "narrow")}
+    assert timed == {(p, f) for p in PAGE_QUERIES for f in ("default", "narrow", "all")}
     assert all(r["queries_ms"] > 0 for r in result["queries"] if "queries_ms" in r)
 
 
@@ -41,7 +42,8 @@ def test_pandas_baseline_agrees_with_the_warehouse(result):
     compared = [r for r in result["queries"] if "pandas_ms" in r]
     assert {r["page"] for r in compared} == {"spend_balance", "channel_roi", "funnel", "cohorts"}
     assert all(r["equal"] for r in compared), [r.get("difference") for r in compared]
-    assert all(r["speedup"] == pytest.approx(r["pandas_ms"] / r["view_ms"], rel=0.05)
+    # the speedup is rounded to 0.1: below 1 (tiny data) that is more than 5 %
+    assert all(r["speedup"] == pytest.approx(r["pandas_ms"] / r["view_ms"], rel=0.05, abs=0.051)
                for r in compared)
 
 

@@ -112,3 +112,18 @@ def test_the_golden_build_holds_every_invariant(golden_con):
     params = {"models": ["last", "first", "linear", "position", "time_decay"]}
     for name in build.invariants():
         assert queries.run(golden_con, f"invariants/{name}", params).empty, name
+
+
+def test_a_rollup_that_loses_a_lead_refuses_the_load(golden_copy, broken):
+    # the golden business has 8 leads (L1..L8); a rollup that drops L1's day counts 7 of them
+    # in its 'day' rows, and the month rows, summed from the days, 7 too
+    broken(
+        "09_funnel_rollups",
+        lambda sql: sql.replace(
+            "INNER JOIN lead_facts AS lf ON p.lead_id = lf.lead_id",
+            "INNER JOIN lead_facts AS lf ON p.lead_id = lf.lead_id AND lf.lead_id <> 'L1'",
+        ),
+    )
+    text = _refused(golden_copy, "invariant_rollup_totals")
+    assert "funnel_leads: leads add up to lead_facts does not hold" in text
+    assert "(-1)" in text
