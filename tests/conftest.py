@@ -30,6 +30,23 @@ settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+# The files that take a minute or more, started first: with two workers (`make test`:
+# pytest-xdist, a file per worker at a time) the short files then fill the gaps, and no long
+# file runs alone at the end.
+LONG_FILES = (
+    "test_mmm", "test_spark_build", "test_concurrency", "test_bench", "test_browser",
+    "test_reliability",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.module.__name__.rpartition(".")[2]
+        return LONG_FILES.index(name) if name in LONG_FILES else len(LONG_FILES)
+
+    items.sort(key=rank)  # stable: each file keeps its own order
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """The app's warehouse is an st.cache_resource and its views st.cache_data: every test
