@@ -22,25 +22,16 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from pitwall import meta, queries
-from pitwall.warehouse import (
-    WRITE_CONFIG,
-    clean_leftovers,
-    load_lock,
-    open_readonly,
-    swap_in,
-    temp_path_for,
-)
+from pitwall.warehouse import open_readonly, write_tables
 
 OUTCOMES = ("revenue", "new_customers", "leads")
 MIN_WEEKS = 52
@@ -542,36 +533,19 @@ def _fitted(post, y_scale: float) -> np.ndarray:
 
 
 def _store(warehouse: Path, results: dict) -> None:
-    """Copy the current warehouse, replace the model tables in the copy, swap it in."""
-    with load_lock(warehouse):
-        clean_leftovers(warehouse)
-        tmp = temp_path_for(warehouse)
-        shutil.copyfile(warehouse, tmp)
-        con = duckdb.connect(str(tmp), config=WRITE_CONFIG)
-        try:
-            fit_frame = pd.DataFrame([results["fit"]])  # noqa: F841 (read by DuckDB)
-            frames = {
-                "mmm_fit": fit_frame,
-                "mmm_channels": results["channels"],
-                "mmm_draws": results["draws"],
-                "mmm_curves": results["curves"],
-                "mmm_weekly": _weekly_long(results["weekly"]),
-                "mmm_spend": results["spend"],
-            }
-            for name, frame in frames.items():
-                con.register("frame", frame)
-                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM frame")
-                con.unregister("frame")
-            con.execute("CHECKPOINT")
-            con.close()
-            swap_in(tmp, warehouse)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                con.close()
-            for p in (tmp, tmp.with_name(tmp.name + ".wal")):
-                with contextlib.suppress(FileNotFoundError):
-                    p.unlink()
-            raise
+    """Replace the model tables the way a load does (warehouse.write_tables: copy, write,
+    swap in)."""
+    write_tables(
+        warehouse,
+        {
+            "mmm_fit": pd.DataFrame([results["fit"]]),
+            "mmm_channels": results["channels"],
+            "mmm_draws": results["draws"],
+            "mmm_curves": results["curves"],
+            "mmm_weekly": _weekly_long(results["weekly"]),
+            "mmm_spend": results["spend"],
+        },
+    )
 
 
 def _weekly_long(weekly: pd.DataFrame) -> pd.DataFrame:
