@@ -253,12 +253,12 @@ def _write_tables(con, sources, kept) -> None:
         if table.name in sources:
             source = f"new_{table.name}"
         elif table.name in kept:
-            source = f"old.main.{table.name}"
+            source = f"old.main.{quote(table.name)}"
         else:
             defs = ", ".join(f"{quote(c.name)} {SQL_TYPES[c.type]}" for c in table.columns)
-            con.execute(f"CREATE TABLE {table.name} ({defs})")
+            con.execute(f"CREATE TABLE {quote(table.name)} ({defs})")
             continue
-        con.execute(f"CREATE TABLE {table.name} AS SELECT {cols} FROM {source}{order}")
+        con.execute(f"CREATE TABLE {quote(table.name)} AS SELECT {cols} FROM {source}{order}")
 
 
 def _keep_model_results(con) -> None:
