@@ -90,15 +90,32 @@ class Filters:
         return self.previous()
 
     def previous(self) -> Filters:
-        """The period of equal length just before this one (for KPI deltas)."""
+        """The period of equal length just before this one (for KPI deltas): as many whole
+        calendar months when the period is whole months (twelve months against the twelve
+        before, whatever their days), else as many days."""
         if not (self.start and self.end):
             raise FilterError("a previous period needs both a start and an end date")
+        months = whole_months(self.start, self.end)
+        if months:
+            return replace(
+                self,
+                start=add_months(self.start, -months),
+                end=self.start - dt.timedelta(days=1),
+            )
         days = (self.end - self.start).days + 1
         return replace(
             self,
             start=self.start - dt.timedelta(days=days),
             end=self.start - dt.timedelta(days=1),
         )
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """How many calendar months [start, end] covers when it starts on a month's first day
+    and ends on a month's last, else 0."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1 or end < start:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -148,7 +165,7 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
             if (last + dt.timedelta(days=1)).day == 1
             else last.replace(day=1) - dt.timedelta(1)
         )
-        start = _add_months(end.replace(day=1), -11)
+        start = add_months(end.replace(day=1), -11)
         return max(start, first), max(end, first)
     elif preset == "Quarter to date":
         start = dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
@@ -159,6 +176,7 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
     return max(start, first), last
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after (or before) day's month."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)

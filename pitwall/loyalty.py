@@ -4,10 +4,12 @@ pitwall.views (EXPORTS); the SQL is in queries/loyalty/ and queries/channel_roi/
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from pitwall import queries
-from pitwall.filters import Filters
+from pitwall.filters import Filters, add_months
 from pitwall.metrics import derive
 
 NPS_COUNTS = ["responses", "promoters", "passives", "detractors"]
@@ -31,9 +33,37 @@ MEDIA_MEASURES = [
 MEDIA_RATIOS = ["ctr", "cpc", "cpm"]
 
 
+def month_params(con, f: Filters) -> dict | None:
+    """f's parameters for the month rollups (buyer_months, nps_latest*): the range as whole
+    months, an end open where no order or answer lies beyond it. None when the range cuts a
+    month inside the data: the caller reads the detail (docs/metrics.md, "Where the figures
+    are read from")."""
+    first, last = con.execute("SELECT first_day, last_day FROM loyalty_span").fetchone()
+    if first is None:
+        return f.params()  # no orders, no answers: the rollups are empty too
+    if (f.end is not None and f.end < first) or (f.start is not None and f.start > last):
+        # nothing lies in the range: read the month after the data, as empty
+        return f.params() | {"start": add_months(last.replace(day=1), 1), "end": None}
+    start = None if f.start is None or f.start <= first else f.start
+    end = None if f.end is None or f.end >= last else f.end
+    if (start is not None and start.day != 1) or (
+        end is not None and (end + dt.timedelta(days=1)).day != 1
+    ):
+        return None
+    return f.params() | {"start": start, "end": end}
+
+
+def _read(con, name: str, f: Filters, extra: dict | None = None) -> pd.DataFrame:
+    """queries/loyalty/<name>_rolled.sql over whole months, else <name>.sql."""
+    whole = month_params(con, f)
+    if whole is None:
+        return queries.run(con, f"loyalty/{name}", f.params() | (extra or {}))
+    return queries.run(con, f"loyalty/{name}_rolled", whole | (extra or {}))
+
+
 def nps(con, f: Filters) -> pd.DataFrame:
     """NPS per month of answer: responses, promoters, passives, detractors and the score."""
-    df = queries.run(con, "loyalty/nps", f.params()).drop(columns="grp")
+    df = queries.run(con, "loyalty/nps_rolled", f.params()).drop(columns="grp")
     df[NPS_COUNTS] = df[NPS_COUNTS].astype("int64")
     return derive(df, ["nps"])
 
@@ -43,7 +73,7 @@ def nps_groups(con, f: Filters, breakdown: str) -> pd.DataFrame:
     answering customer), over every answer in the range; most responses first."""
     if breakdown not in NPS_GROUPS:
         raise ValueError(f"breakdown must be one of {', '.join(NPS_GROUPS)}, not {breakdown!r}")
-    df = queries.run(con, "loyalty/nps", f.params(), group=breakdown)
+    df = queries.run(con, "loyalty/nps_rolled", f.params(), group=breakdown)
     df = df.groupby("grp", dropna=False, as_index=False)[NPS_COUNTS].sum()
     df["grp"] = df["grp"].fillna(NONE_LABEL)
     df = df.rename(columns={"grp": breakdown}).astype({c: "int64" for c in NPS_COUNTS})
@@ -61,7 +91,7 @@ def nps_value(con, f: Filters) -> pd.DataFrame:
     """Promoters, passives and detractors side by side (a customer's group from their
     latest answer in the range): customers, revenue per customer in the range, and the
     share still buying 12 months after their first order."""
-    df = queries.run(con, "loyalty/nps_value", f.params()).rename(columns={"grp": "group"})
+    df = _read(con, "nps_value", f).rename(columns={"grp": "group"})
     return derive(df, ["revenue_per_customer", "retention_12m"])
 
 
@@ -70,7 +100,7 @@ def frequency(con, f: Filters, by: str = "channel") -> pd.DataFrame:
     orders, per group of `by` (FREQUENCY_BY)."""
     if by not in FREQUENCY_BY:
         raise ValueError(f"by must be one of {', '.join(FREQUENCY_BY)}, not {by!r}")
-    df = queries.run(con, "loyalty/frequency", f.params() | {"by": by})
+    df = _read(con, "frequency", f, {"by": by})
     df["grp"] = df["grp"].fillna(NONE_LABEL)
     df = df.rename(columns={"grp": "group"}).astype({"buyers": "int64", "orders": "int64"})
     return derive(df.assign(breakdown=by), ["purchase_frequency", "aov"])

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pitwall import attribution, dimensions, queries, rollups, views, weeks
-from pitwall.filters import Filters
+from pitwall import attribution, dimensions, loyalty, queries, rollups, views, weeks
+from pitwall.filters import Filters, add_months, preset_range
 from pitwall.warehouse import open_readonly
 
 # (the query the views read, the detail query it replaces)
@@ -267,7 +267,7 @@ def test_every_rollup_query_has_its_detail_query_beside_it():
     """The tests above and `python -m pitwall.bench_rollups` pair each *_rolled query with
     the detail query of the same name."""
     rolled = sorted(queries.QUERY_DIR.glob("*/*_rolled.sql"))
-    assert len(rolled) == 9
+    assert len(rolled) == 12
     for path in rolled:
         assert path.with_name(path.name.replace("_rolled", "")).exists(), path
 
@@ -284,3 +284,87 @@ def test_the_rollup_bench_swaps_each_rollup_for_its_detail(golden_con, monkeypat
     detail = views.retention(golden_con, f)
     assert reads.names[-1] == "cohorts/retention"
     assert same(rolled, detail) is None
+
+
+# --- Loyalty (queries/build/12_loyalty_rollups.sql) ----------------------------------------
+
+
+@pytest.fixture(scope="module", params=["loyalty_warehouse", "demo_warehouse"])
+def loyal(request):
+    """(connection, small): the golden NPS answers (two from one customer, one from a
+    customer known nowhere else) and the demo's."""
+    c = open_readonly(request.getfixturevalue(request.param))
+    yield c, request.param == "loyalty_warehouse"
+    c.close()
+
+
+def month_ranges(con) -> list[tuple]:
+    """Whole-month ranges the month rollups answer, and the pages' periods."""
+    first, last = views.data_span(con)
+    mid = first + (last - first) / 2
+    m = dt.date(mid.year, mid.month, 1)
+    twelve = Filters(*preset_range("Last 12 complete months", first, last))
+    return [
+        (None, None),
+        (first, last),  # open at both ends: no data lies beyond
+        (first.replace(day=1), add_months(m, 1) - dt.timedelta(days=1)),
+        (m, add_months(m, 1) - dt.timedelta(days=1)),  # one month
+        (add_months(m, -2), None),
+        (None, add_months(m, 3) - dt.timedelta(days=1)),
+        (twelve.start, twelve.end),
+        (twelve.previous().start, twelve.previous().end),
+        (dt.date(2000, 1, 1), dt.date(2000, 12, 31)),  # before the data
+    ]
+
+
+def check_loyalty(con, filters: list[Filters], groups: list) -> list[str]:
+    bad = []
+    for f in filters:
+        whole = loyalty.month_params(con, f)
+        runs = [("loyalty/nps", f.params(), f.params(), g) for g in groups]
+        if whole is not None:
+            runs.append(("loyalty/nps_value", whole, f.params(), None))
+            runs += [
+                ("loyalty/frequency", whole | {"by": by}, f.params() | {"by": by}, None)
+                for by in loyalty.FREQUENCY_BY
+            ]
+        for name, rolled_params, params, group in runs:
+            diff = same(
+                queries.run(con, f"{name}_rolled", rolled_params, group=group),
+                queries.run(con, name, params, group=group),
+            )
+            if diff:
+                bad.append(f"{name} {f} by {group}: {diff}")
+    return bad
+
+
+def test_loyalty_rollups_equal_the_detail_over_whole_months_and_cut_ranges(loyal):
+    con, small = loyal
+    whole = [Filters(s, e) for s, e in month_ranges(con)]
+    assert all(loyalty.month_params(con, f) is not None for f in whole)
+    cut = [Filters(s, e) for s, e in ranges(con)[3:]]
+    groups = [None, "channel", "segment", "region"] if small else [None, "channel"]
+    assert check_loyalty(con, whole, groups) + check_loyalty(con, cut, [None]) == []
+
+
+def test_loyalty_rollups_equal_the_detail_for_each_dimension_value(loyal):
+    con, small = loyal
+    first, last = views.data_span(con)
+    twelve = preset_range("Last 12 complete months", first, last)
+    picks = dimension_picks(con, most=99 if small else 2)
+    picks += [replace(f, start=twelve[0], end=twelve[1]) for f in picks]
+    assert check_loyalty(con, picks, [None, "region"]) == []
+
+
+def test_loyalty_reads_the_month_rollups_unless_a_month_is_cut(loyalty_con):
+    """Whole months and open ends read the rollups; a range that cuts a month inside the
+    data reads the detail, with the same answer as the view gives."""
+    feb_mar = Filters(dt.date(2025, 2, 1), dt.date(2025, 3, 31))
+    assert loyalty.month_params(loyalty_con, feb_mar)["start"] == dt.date(2025, 2, 1)
+    every = loyalty.month_params(loyalty_con, Filters(dt.date(2024, 1, 1), dt.date(2030, 1, 9)))
+    assert (every["start"], every["end"]) == (None, None)  # no order or answer lies beyond
+    cut = Filters(dt.date(2025, 2, 10), dt.date(2025, 3, 31))
+    assert loyalty.month_params(loyalty_con, cut) is None
+    detail = queries.run(loyalty_con, "loyalty/frequency", cut.params() | {"by": "channel"})
+    view = loyalty.frequency(loyalty_con, cut)
+    assert view["buyers"].tolist() == detail["buyers"].tolist()

@@ -70,8 +70,8 @@ SELECT
     g.position,
     count(p.position) AS customers,
     coalesce(sum(p.revenue), 0) AS revenue,
-    count_if(p.eligible) AS eligible,
-    count_if(p.eligible AND p.retained) AS retained
+    CAST(coalesce(count_if(p.eligible), 0) AS BIGINT) AS eligible,
+    CAST(coalesce(count_if(p.eligible AND p.retained), 0) AS BIGINT) AS retained
 FROM groups AS g
 LEFT JOIN per_customer AS p ON g.position = p.position
 GROUP BY g.grp, g.position
