@@ -29,13 +29,13 @@ def _params(f: Filters) -> dict:
 def lead_sources(con, f: Filters) -> pd.DataFrame:
     """Per source and kind (online/offline): leads, qualified, won, win rate and the revenue
     of the customers the leads became."""
-    df = queries.run(con, "leads/sources", _params(f))
+    df = queries.run(con, "leads/sources_rolled", _params(f))
     return derive(df, ["win_rate", "qualified_rate"])
 
 
 def sources_monthly(con, f: Filters) -> pd.DataFrame:
     """Per creation month and source: leads, qualified and won, with the win rate."""
-    df = queries.run(con, "leads/sources_monthly", _params(f))
+    df = queries.run(con, "leads/sources_monthly_rolled", _params(f))
     df["month"] = pd.to_datetime(df["month"])
     return derive(df, ["win_rate"])
 

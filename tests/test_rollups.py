@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pitwall import attribution, dimensions, loyalty, queries, rollups, views, weeks
+from pitwall import attribution, dimensions, lead_views, loyalty, queries, rollups, views, weeks
 from pitwall.filters import Filters, add_months, preset_range
 from pitwall.warehouse import open_readonly
 
@@ -267,7 +267,7 @@ def test_every_rollup_query_has_its_detail_query_beside_it():
     """The tests above and `python -m pitwall.bench_rollups` pair each *_rolled query with
     the detail query of the same name."""
     rolled = sorted(queries.QUERY_DIR.glob("*/*_rolled.sql"))
-    assert len(rolled) == 12
+    assert len(rolled) == 14
     for path in rolled:
         assert path.with_name(path.name.replace("_rolled", "")).exists(), path
 
@@ -368,3 +368,39 @@ def test_loyalty_reads_the_month_rollups_unless_a_month_is_cut(loyalty_con):
     detail = queries.run(loyalty_con, "loyalty/frequency", cut.params() | {"by": "channel"})
     view = loyalty.frequency(loyalty_con, cut)
     assert view["buyers"].tolist() == detail["buyers"].tolist()
+
+
+# --- Leads (queries/build/13_lead_rollups.sql) ---------------------------------------------
+
+LEAD_PAIRS = ["leads/sources", "leads/sources_monthly"]
+
+
+@pytest.fixture(scope="module", params=["leads_warehouse", "demo_warehouse"])
+def sourced(request):
+    c = open_readonly(request.getfixturevalue(request.param))
+    yield c, request.param == "leads_warehouse"
+    c.close()
+
+
+def check_leads(con, filters: list[Filters]) -> list[str]:
+    bad = []
+    for f in filters:
+        params = f.params() | {"sources": lead_views.SOURCES}
+        for name in LEAD_PAIRS:
+            diff = same(queries.run(con, f"{name}_rolled", params), queries.run(con, name, params))
+            if diff:
+                bad.append(f"{name} {f}: {diff}")
+    return bad
+
+
+def test_lead_rollups_equal_the_detail_over_ranges_and_dimension_values(sourced):
+    """Every range (revenue by an end before the last order reads the customers' days, by
+    one on or after it their totals), and each dimension value over all history and over a
+    cut range."""
+    con, small = sourced
+    first, last = views.data_span(con)
+    picks = dimension_picks(con, most=99 if small else 2)
+    cut = [replace(f, start=first + dt.timedelta(days=11), end=last - dt.timedelta(days=5))
+           for f in picks]  # fmt: skip
+    filters = [Filters(s, e) for s, e in ranges(con)] + picks + cut
+    assert check_leads(con, filters) == []
