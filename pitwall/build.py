@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pitwall import queries
+from pitwall import queries, rollups
 from pitwall.attribution import MODELS
 from pitwall.problems import LoadError, Problem
 from pitwall.schema import DEFAULT_STAGES
@@ -56,7 +56,11 @@ def invariants() -> list[str]:
 
 def params() -> dict:
     """The values the build steps and invariants are given."""
-    return {"default_stages": list(DEFAULT_STAGES), "models": list(MODELS)}
+    return {
+        "default_stages": list(DEFAULT_STAGES),
+        "models": list(MODELS),
+        "review_window": rollups.STORED_WINDOW,
+    }
 
 
 def run(con) -> None:

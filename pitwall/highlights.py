@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from pitwall import controls, formatting, landing, views, weeks
+from pitwall import controls, formatting, landing, rollups, views, weeks
 from pitwall.dimensions import DIMENSIONS
 from pitwall.filters import Filters
 from pitwall.metrics import METRICS
@@ -26,7 +26,8 @@ SHARE_GAP = 0.02  # online share within 2 points of its target is on target
 PACE_GAP = 0.15  # 85 %..115 % of the prorated budget is on pace
 PACE_MIN_DAYS = landing.MIN_DAYS  # earlier in a month, pace the month before instead
 FUNNEL_GAP = 0.05
-FUNNEL_WINDOW = 28  # days each lead gets to convert, so both groups are judged alike
+# days each lead gets to convert, so both groups are judged alike (a rolled-up window)
+FUNNEL_WINDOW = rollups.STORED_WINDOW
 COHORT_GAP = 0.05
 COHORTS_BEFORE = 6
 LINK_WEEKS = 13  # a mover's link shows the thirteen weeks to its week, not the week alone
@@ -263,8 +264,8 @@ def conversion_changes(con, monday: dt.date, f: Filters) -> tuple[pd.DataFrame, 
     (`delta`, in shares; stages without both figures left out). Highlights and alerts."""
     start, end = weeks.span(weeks.shift(monday, -4), 4)
     recent = replace(f, start=start, end=end)
-    now = views.funnel(con, recent, window_days=FUNNEL_WINDOW)
-    before = views.funnel(con, recent.previous(), window_days=FUNNEL_WINDOW)
+    now = views.window_conversion(con, recent, FUNNEL_WINDOW)
+    before = views.window_conversion(con, recent.previous(), FUNNEL_WINDOW)
     both = now.merge(before, on=["stage", "position"], suffixes=("", "_before"))
     both = both.sort_values("position")
     both["previous_stage"] = both["stage"].shift(1)

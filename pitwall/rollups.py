@@ -29,6 +29,10 @@ def span(alias: str = "") -> str:
     )
 
 
+# The weekly review's funnel highlight gives each lead this many days to convert; the funnel
+# under this window is rolled up (funnel_window_leads), any other window reads the detail.
+STORED_WINDOW = 28
+
 # Attribution is rolled up for this lookback only (path_corrections_30 and campaign_credits);
 # other lookbacks read the detail (docs/metrics.md, "Where the figures are read from").
 STORED_LOOKBACK = 30

@@ -200,6 +200,19 @@ def funnel(
     return derive_funnel(df)
 
 
+def window_conversion(con, f: Filters, window_days: float) -> pd.DataFrame:
+    """funnel()'s leads and conversions per stage under a conversion window, without the
+    days in stage: from the rollup for the stored window (the weekly review's), else from
+    the lead stage entries."""
+    if window_days < 0:
+        raise ValueError("the conversion window must be 0 days or more")
+    if window_days == rollups.STORED_WINDOW:
+        df = queries.run(con, "funnel/window_leads_rolled", f.params())
+    else:
+        df = queries.run(con, "funnel/window_leads", f.params() | {"window_days": window_days})
+    return derive_funnel(df)
+
+
 def funnel_summary(stages: pd.DataFrame) -> dict:
     """The Funnel tiles from the funnel view: leads, leads reaching the last stage, win rate
     (conversion from first into the last stage), stage skips, and the stage with the

@@ -24,7 +24,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pitwall import attribution, dimensions, lead_views, loyalty, queries, rollups, views, weeks
+from pitwall import (
+    attribution,
+    dimensions,
+    highlights,
+    lead_views,
+    loyalty,
+    queries,
+    rollups,
+    views,
+    weeks,
+)
 from pitwall.filters import Filters, add_months, preset_range
 from pitwall.warehouse import open_readonly
 
@@ -267,7 +277,7 @@ def test_every_rollup_query_has_its_detail_query_beside_it():
     """The tests above and `python -m pitwall.bench_rollups` pair each *_rolled query with
     the detail query of the same name."""
     rolled = sorted(queries.QUERY_DIR.glob("*/*_rolled.sql"))
-    assert len(rolled) == 14
+    assert len(rolled) == 15
     for path in rolled:
         assert path.with_name(path.name.replace("_rolled", "")).exists(), path
 
@@ -404,3 +414,24 @@ def test_lead_rollups_equal_the_detail_over_ranges_and_dimension_values(sourced)
            for f in picks]  # fmt: skip
     filters = [Filters(s, e) for s, e in ranges(con)] + picks + cut
     assert check_leads(con, filters) == []
+
+
+# --- the weekly review's funnel (queries/build/14_funnel_window.sql) -----------------------
+
+
+def test_the_stored_window_rollup_equals_the_funnel_under_that_window(business):
+    """window_conversion's leads and conversions equal funnel()'s under the same window, from
+    the rollup for the stored window and from the detail for another."""
+    con, small = business
+    filters = [Filters(s, e) for s, e in ranges(con)]
+    filters += dimension_picks(con, most=99 if small else 2)
+    bad = []
+    for f in filters:
+        for window in (rollups.STORED_WINDOW, 3):
+            full = views.funnel(con, f, window_days=window)
+            cols = ["stage", "position", "leads", "conversion_from_previous"]
+            diff = same(views.window_conversion(con, f, window)[cols], full[cols])
+            if diff:
+                bad.append(f"{f} window {window}: {diff}")
+    assert bad == []
+    assert rollups.STORED_WINDOW == highlights.FUNNEL_WINDOW
