@@ -40,10 +40,9 @@ SEED = 0
 # with the page's default controls (the weekly review takes the week).
 PAGE_QUERIES: dict[str, Callable] = {
     p.path: (
-        lambda con, f, monday, p=p: [
-            navigation.run(con, c)
-            for c in (p.queries(f, monday) if p.path == "weekly" else p.queries(f)).values()
-        ]
+        lambda con, f, monday, p=p: navigation.run_set(
+            con, p.queries(f, monday) if p.path == "weekly" else p.queries(f)
+        )
     )
     for p in navigation.PAGES
     if p.queries
@@ -83,7 +82,7 @@ def prepare(scale: float, folder: Path, progress: Callable[[str], None]) -> dict
         from pitwall.demo_build import write_files
 
         progress(f"Generating the demo business at scale {scale:g} (not timed)")
-        write_files(files, scale=scale, seed=SEED)
+        write_files(files, scale=scale, seed=SEED, progress=progress)
     from pitwall.load import load_folder
 
     marks: dict[str, float] = {}
@@ -125,14 +124,16 @@ def busiest_channel(con) -> str:
     ).fetchone()[0]
 
 
-def measure_queries(warehouse: Path, runs: int, progress) -> list[dict]:
+def measure_queries(warehouse: Path, runs: int, progress, pandas: bool = True) -> list[dict]:
     con = open_readonly(warehouse)
     channel = busiest_channel(con)
     filters, monday = page_filters(con, channel)
-    progress("Reading the tables into pandas, as a pandas-only app does at start")
-    start = time.perf_counter()
-    tables = baseline.frames(con)
-    pandas_load_s = time.perf_counter() - start
+    tables, pandas_load_s = None, None
+    if pandas:
+        progress("Reading the tables into pandas, as a pandas-only app does at start")
+        start = time.perf_counter()
+        tables = baseline.frames(con)
+        pandas_load_s = time.perf_counter() - start
     rows = []
     for page, queries in PAGE_QUERIES.items():
         for name, f in filters.items():
@@ -142,7 +143,7 @@ def measure_queries(warehouse: Path, runs: int, progress) -> list[dict]:
                 "filters": name,
                 "queries_ms": round(median_ms(lambda q=queries, f=f: q(con, f, monday), runs), 1),
             }
-            pair = BASELINE[page]
+            pair = BASELINE[page] if pandas else None
             if pair:
                 view, ours, theirs = pair
                 row["view_ms"] = round(median_ms(lambda o=ours, f=f: o(con, f), runs), 1)
@@ -219,13 +220,20 @@ def measure_model(warehouse: Path, runs: int, progress, fit: bool = True) -> dic
     }
 
 
-def run(scale: float, runs: int, folder: Path | None, progress, model: bool = True) -> dict:
+def run(
+    scale: float,
+    runs: int,
+    folder: Path | None,
+    progress,
+    model: bool = True,
+    pandas: bool = True,
+) -> dict:
     folder = folder or ROOT / "data" / f"bench-{scale:g}"
     load = prepare(scale, folder, progress)
     warehouse = folder / "warehouse.duckdb"
     progress("Timing reruns in the app (AppTest, in a child process)")
     app = measure_app(warehouse, runs)  # first, while this process is still small
-    queries = measure_queries(warehouse, runs, progress)
+    queries = measure_queries(warehouse, runs, progress, pandas)
     planner = measure_model(warehouse, runs, progress) if model else None
     return {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
@@ -267,10 +275,11 @@ def table(result: dict) -> str:
             )
             + (f"{rerun:>8.1f}ms" if rerun is not None else "")
         )
-    startup = next(r for r in result["queries"] if "seconds" in r)
+    startup = next(r for r in result["queries"] if "seconds" in r)["seconds"]
     lines += [
         "",
-        f"pandas app start-up (tables into memory): {startup['seconds']:.1f} s",
+        "pandas app start-up (tables into memory): "
+        + (f"{startup:.1f} s" if startup is not None else "not measured (--no-pandas)"),
         f"app process peak memory: {app['peak_rss_mb']:,} MB; "
         f"most rows given to one chart: {app['max_chart_rows']:,}",
         "queries/view/pandas: median of warm runs; rerun: AppTest rerun after a filter change",
@@ -293,6 +302,7 @@ def main(
     folder: Path | None,
     browser: bool = False,
     model: bool = True,
+    pandas: bool = True,
 ) -> int:
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -306,7 +316,7 @@ def main(
         print(f"Pitwall in Chromium, scale {scale:g} ({machine()['cpus']} cores)\n")
         print(bench_browser.table(result))
     else:
-        result = run(scale, runs, folder, progress, model)
+        result = run(scale, runs, folder, progress, model, pandas)
         print(table(result))
     if json_file:
         json_file.write_text(json.dumps(result, indent=2))

@@ -217,6 +217,13 @@ def _parser() -> argparse.ArgumentParser:
         default=True,
         help="also fit the marketing-mix model and time the planner (default: yes)",
     )
+    b.add_argument(
+        "--pandas",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the pandas baseline, which holds every table in memory "
+        "(default: yes; --no-pandas above scale 100, where they do not fit)",
+    )
     b.set_defaults(func=cmd_bench)
     return p
 
@@ -538,7 +545,13 @@ def cmd_bench(args) -> int:
     if args.runs < 5:
         raise InputError("--runs must be 5 or more: a median of fewer warm runs is noise")
     return bench.main(
-        args.scale, args.runs, args.json, args.dir, browser=args.browser, model=args.model
+        args.scale,
+        args.runs,
+        args.json,
+        args.dir,
+        browser=args.browser,
+        model=args.model,
+        pandas=args.pandas,
     )
 
 

@@ -19,6 +19,7 @@ from pitwall import charts, controls, formatting, meta, navigation
 from pitwall.dimensions import DIMENSIONS, Dimension
 from pitwall.filters import PAGE_DEFAULT, Filters, preset_range
 from pitwall.metrics import METRICS
+from pitwall.queries import memo
 from pitwall.warehouse import Warehouse, clean_leftovers, default_path
 
 _build_lock = threading.Lock()
@@ -89,7 +90,8 @@ def view(name: str, *args, **kwargs):
 def queries(page: str, *args, **controls) -> dict:
     """The page's query set (navigation.PAGES), each result cached like `view`."""
     calls = navigation.BY_PATH[page].queries(*args, **controls)
-    return {key: view(name, *a, **kw) for key, (name, a, kw) in calls.items()}
+    with memo():  # a query two views share is read once
+        return {key: view(name, *a, **kw) for key, (name, a, kw) in calls.items()}
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)

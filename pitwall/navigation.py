@@ -32,11 +32,20 @@ def run(con, c: Call):
     return getattr(modules[module], func)(con, *args, **kwargs)
 
 
+def run_set(con, calls: dict[str, Call]) -> dict:
+    """Run a query set (or part of one): a query two calls share is read once
+    (queries.memo)."""
+    from pitwall import queries
+
+    with queries.memo():
+        return {k: run(con, c) for k, c in calls.items()}
+
+
 def results(con, page: str, keys, *args, **controls) -> dict:
     """Run only the entries `keys` of a page's query set (the report draws one chart per
     page from the page's own queries)."""
     calls = BY_PATH[page].queries(*args, **controls)
-    return {k: run(con, calls[k]) for k in keys}
+    return run_set(con, {k: calls[k] for k in keys})
 
 
 def _weekly(f: Filters, week) -> dict[str, Call]:

@@ -12,6 +12,9 @@ Values reach SQL only as parameters. Identifiers come only from the dimension de
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -64,6 +67,34 @@ def bind(text: str, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in used}
 
 
+# The answers already read in the current query set (memo()): a page's views often ask the
+# same query with the same parameters (Channel ROI by channel and by campaign, the data
+# span), and one run of the set reads each once.
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("query_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo():
+    """Within this block, a query asked again with the same parameters is answered from the
+    first answer (a copy: callers may change their frame). Nested blocks share the outer
+    one."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def run(con, name: str, params: dict | None = None, group: str | None = None) -> pd.DataFrame:
     text = with_group(sql_text(name), group)
-    return con.execute(text, bind(text, params or {})).df()
+    bound = bind(text, params or {})
+    answers = _MEMO.get()
+    if answers is None:
+        return con.execute(text, bound).df()
+    key = (name, group, json.dumps(bound, sort_keys=True, default=repr))
+    if key not in answers:
+        answers[key] = con.execute(text, bound).df()
+    return answers[key].copy()

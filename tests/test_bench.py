@@ -4,6 +4,7 @@ and report what the README's performance section quotes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pitwall.bench import PAGE_QUERIES
+from pitwall.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,3 +71,45 @@ def test_too_few_runs_is_refused(tmp_path):
     assert run.returncode == 2  # a bad flag value: bad input
     assert "--runs must be 5 or more" in run.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_without_pandas_every_page_is_timed_and_the_table_says_so(result, golden_warehouse):
+    """--no-pandas (scale 1000: the tables do not fit in memory) times the same query sets
+    and leaves the baseline's columns empty."""
+    from pitwall import bench
+
+    rows = bench.measure_queries(golden_warehouse, 5, lambda _: None, pandas=False)
+    timed = {(r["page"], r["filters"]) for r in rows if "queries_ms" in r}
+    assert timed == {(p, f) for p in PAGE_QUERIES for f in ("default", "narrow", "all")}
+    assert not any("pandas_ms" in r for r in rows)
+    text = bench.table(result | {"queries": rows})
+    assert "not measured (--no-pandas)" in text
+
+
+def test_a_query_set_reads_a_shared_query_once(golden_con, monkeypatch):
+    """Channel ROI by channel and by campaign ask the same query: one run of the set reads it
+    once (queries.memo), and a view changing its frame does not change the other's."""
+    from pitwall import navigation
+
+    reads = []
+    real = golden_con.execute
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(golden_con, name)
+
+        def execute(self, text, params=None):
+            reads.append((text, repr(params)))
+            return real(text, params)
+
+    con = Counting()
+    f = Filters(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    calls = navigation.BY_PATH["channel_roi"].queries(f)
+    alone = {k: navigation.run(con, c) for k, c in calls.items()}
+    without = len(reads)
+    reads.clear()
+    answers = navigation.run_set(con, calls)
+    assert len(reads) == len(set(reads)) < without
+    for key, frame in alone.items():
+        if hasattr(frame, "equals"):
+            assert frame.equals(answers[key]), key

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pitwall import demo
+from pitwall.load import load_folder
 
 END = dt.date(2026, 11, 21)
 START = pd.Timestamp("2023-11-01")
@@ -293,3 +294,43 @@ def test_lead_sources_follow_the_channel_and_tell_of_the_outcome(data, t):
     # about 2.5 times as often within a channel
     fairs = leads[leads["channel"] == "Trade fairs"].groupby("source")["won"].mean()
     assert 1.8 < fairs["partner"] / fairs["marketing"] < 3.4
+
+
+def test_a_demo_above_the_generated_scale_is_written_as_copies(tmp_path, monkeypatch):
+    """Scale 1000 is ten copies of scale 100: here three copies of scale 0.1, each under its
+    own ids (keys stay unique), one set of campaigns, spending what the three spend."""
+    import duckdb
+
+    from pitwall import demo_build
+
+    one = demo_build.write_files(tmp_path / "one", scale=0.1, seed=4)
+    monkeypatch.setattr(demo_build, "MAX_GENERATED", 0.1)
+    three = demo_build.write_files(tmp_path / "three", scale=0.3, seed=4)
+    con = duckdb.connect()
+
+    def read(folder, sql):
+        return con.execute(sql.replace("T(", f"read_csv('{folder}/").replace(")T", ".csv')"))
+
+    for table, key in [("orders", "order_id"), ("leads", "lead_id"), ("customers", "customer_id")]:
+        n1 = read(one, f"SELECT count(*) FROM T({table})T").fetchone()[0]
+        sql = f"SELECT count(*), count(DISTINCT {key}) FROM T({table})T"
+        n3, distinct = read(three, sql).fetchone()
+        assert (n3, distinct) == (3 * n1, 3 * n1), table
+    for folder, factor in [(one, 1), (three, 3)]:
+        rows, amount = read(folder, "SELECT count(*), sum(amount) FROM T(spend)T").fetchone()
+        base_rows, base = read(one, "SELECT count(*), sum(amount) FROM T(spend)T").fetchone()
+        assert rows == base_rows and amount == pytest.approx(factor * base)
+    # every copied order's customer is a customer of the same copy
+    orphans = read(
+        three,
+        "SELECT count(*) FROM T(orders)T o WHERE NOT EXISTS "
+        "(SELECT 1 FROM T(customers)T c WHERE c.customer_id = o.customer_id)",
+    ).fetchone()[0]
+    assert orphans == read(
+        one,
+        "SELECT 3 * count(*) FROM T(orders)T o WHERE NOT EXISTS "
+        "(SELECT 1 FROM T(customers)T c WHERE c.customer_id = o.customer_id)",
+    ).fetchone()[0]
+    report = load_folder(three, tmp_path / "w.duckdb")
+    loaded = dict(zip(report.tables.table_name, report.tables.rows, strict=True))
+    assert loaded["orders"] == 3 * read(one, "SELECT count(*) FROM T(orders)T").fetchone()[0]
