@@ -206,11 +206,9 @@ def window_conversion(con, f: Filters, window_days: float) -> pd.DataFrame:
     the lead stage entries."""
     if window_days < 0:
         raise ValueError("the conversion window must be 0 days or more")
-    if window_days == rollups.STORED_WINDOW:
-        df = queries.run(con, "funnel/window_leads_rolled", f.params())
-    else:
-        df = queries.run(con, "funnel/window_leads", f.params() | {"window_days": window_days})
-    return derive_funnel(df)
+    stored = window_days == rollups.STORED_WINDOW
+    name = "funnel/window_leads_rolled" if stored else "funnel/window_leads"
+    return derive_funnel(queries.run(con, name, f.params() | {"window_days": window_days}))
 
 
 def funnel_summary(stages: pd.DataFrame) -> dict:
