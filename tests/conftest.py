@@ -30,23 +30,19 @@ settings.register_profile("fuzz", derandomize=False, max_examples=300, **_SHARED
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-# Seconds each file took on two cores (`pytest -n 2 --dist loadfile --durations=0`, summed
-# per file), longest first: with two workers (a file per worker at a time) the long files
-# start at once, the short ones fill the gaps, and no long file runs alone at the end. A
-# file not listed runs last; rough figures are enough.
-FILE_SECONDS = {
-    "test_browser": 280, "test_mmm": 150, "test_spark_build": 130, "test_load_errors": 115,
-    "test_concurrency": 75, "test_pages": 70, "test_bench": 65, "test_report": 60,
-    "test_reliability": 45, "test_login": 35, "test_rollups": 35, "test_send": 30,
-    "test_baseline": 25, "test_planner_page": 25, "test_weekly": 25, "test_fuzz": 20,
-    "test_upload": 20, "test_golden_views": 15, "test_attribution": 15, "test_exports": 12,
-    "test_upload_mapping": 10,
-}
+# The files that take a minute or more, started first: with two workers (`make test`:
+# pytest-xdist, a file per worker at a time) the short files then fill the gaps, and no long
+# file runs alone at the end.
+LONG_FILES = (
+    "test_mmm", "test_spark_build", "test_concurrency", "test_bench", "test_browser",
+    "test_reliability",
+)
 
 
 def pytest_collection_modifyitems(items):
     def rank(item):
-        return -FILE_SECONDS.get(item.module.__name__.rpartition(".")[2], 0)
+        name = item.module.__name__.rpartition(".")[2]
+        return LONG_FILES.index(name) if name in LONG_FILES else len(LONG_FILES)
 
     items.sort(key=rank)  # stable: each file keeps its own order
 
