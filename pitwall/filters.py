@@ -110,10 +110,15 @@ class Filters:
         )
 
 
+def month_end(day: dt.date) -> bool:
+    """Whether `day` is the last day of its month."""
+    return (day + dt.timedelta(days=1)).day == 1
+
+
 def whole_months(start: dt.date, end: dt.date) -> int:
     """How many calendar months [start, end] covers when it starts on a month's first day
     and ends on a month's last, else 0."""
-    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1 or end < start:
+    if start.day != 1 or not month_end(end) or end < start:
         return 0
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
@@ -162,7 +167,7 @@ def preset_range(preset: str, first: dt.date, last: dt.date) -> tuple[dt.date, d
         # the last month that has ended by the latest date, and the eleven before it
         end = (
             last
-            if (last + dt.timedelta(days=1)).day == 1
+            if month_end(last)
             else last.replace(day=1) - dt.timedelta(1)
         )
         start = add_months(end.replace(day=1), -11)

@@ -4,12 +4,10 @@ pitwall.views (EXPORTS); the SQL is in queries/loyalty/ and queries/channel_roi/
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from pitwall import queries
-from pitwall.filters import Filters, add_months
+from pitwall.filters import Filters, add_months, month_end
 from pitwall.metrics import derive
 
 NPS_COUNTS = ["responses", "promoters", "passives", "detractors"]
@@ -38,17 +36,16 @@ def month_params(con, f: Filters) -> dict | None:
     months, an end open where no order or answer lies beyond it. None when the range cuts a
     month inside the data: the caller reads the detail (docs/metrics.md, "Where the figures
     are read from")."""
-    first, last = con.execute("SELECT first_day, last_day FROM loyalty_span").fetchone()
-    if first is None:
+    span = queries.run(con, "loyalty/span").iloc[0]
+    if pd.isna(span["first_day"]):
         return f.params()  # no orders, no answers: the rollups are empty too
+    first, last = (pd.Timestamp(span[c]).date() for c in ("first_day", "last_day"))
     if (f.end is not None and f.end < first) or (f.start is not None and f.start > last):
         # nothing lies in the range: read the month after the data, as empty
         return f.params() | {"start": add_months(last.replace(day=1), 1), "end": None}
     start = None if f.start is None or f.start <= first else f.start
     end = None if f.end is None or f.end >= last else f.end
-    if (start is not None and start.day != 1) or (
-        end is not None and (end + dt.timedelta(days=1)).day != 1
-    ):
+    if (start is not None and start.day != 1) or (end is not None and not month_end(end)):
         return None
     return f.params() | {"start": start, "end": end}
 
