@@ -54,31 +54,41 @@ SELECT
 FROM spans
 ORDER BY grain, day;
 
--- nps_latest: a customer's group is that of their latest answer in the range. Over whole
--- months [M1, M2] an answer is the latest iff its month is in the range and the customer's
--- next answer (next_month) is after M2, or there is none. An answer followed by another in
--- the same month is never the latest and is left out. Each answer carries its customer's
--- 12-month retention (eligible: first order + 12 months not after the last order in the
--- warehouse, retained: an order on or after it).
--- Grain: answer month x next_month x position x every dimension. Parameters: none.
--- Columns: answer_month, next_month (NULL: no later answer), position (1 promoters,
---          2 passives, 3 detractors), every dimension, customers, eligible, retained.
-CREATE OR REPLACE TABLE nps_latest AS
+-- nps_answer_months: the answers that can be a customer's latest in a range of whole
+-- months, each with the month of the customer's next answer. Over whole months [M1, M2] an
+-- answer is the latest iff its month is in the range and the next answer (next_month) is
+-- after M2, or there is none. An answer followed by another in the same month is never the
+-- latest and is left out. nps_latest and nps_latest_revenue roll these up.
+-- Grain: one row per such answer. Parameters: none.
+-- Columns: customer_id, answer_month, next_month (NULL: no later answer), position
+--          (1 promoters, 2 passives, 3 detractors).
+CREATE OR REPLACE TABLE nps_answer_months AS
 WITH answers AS (
     SELECT
         customer_id,
-        answered_at,
         CAST(date_trunc('month', answered_at) AS DATE) AS answer_month,
         CASE WHEN score >= 9 THEN 1 WHEN score >= 7 THEN 2 ELSE 3 END AS position,
         lead(CAST(date_trunc('month', answered_at) AS DATE))
             OVER (PARTITION BY customer_id ORDER BY answered_at, score) AS next_month
     FROM nps
-),
+)
 
-history AS (
+SELECT customer_id, answer_month, next_month, position
+FROM answers
+WHERE next_month IS NULL OR next_month > answer_month;
+
+-- nps_latest: a customer's group is that of their latest answer in the range
+-- (nps_answer_months). Each answer carries its customer's 12-month retention (eligible:
+-- first order + 12 months not after the last order in the warehouse, retained: an order on
+-- or after it).
+-- Grain: answer month x next_month x position x every dimension. Parameters: none.
+-- Columns: answer_month, next_month (NULL: no later answer), position (1 promoters,
+--          2 passives, 3 detractors), every dimension, customers, eligible, retained.
+CREATE OR REPLACE TABLE nps_latest AS
+WITH history AS (
     SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at) AS last_at
     FROM orders
-    WHERE customer_id IN (SELECT customer_id FROM nps)
+    WHERE customer_id IN (SELECT customer_id FROM nps_answer_months)
     GROUP BY customer_id
 )
 
@@ -93,11 +103,10 @@ SELECT
     CAST(sum(CASE WHEN h.first_at + INTERVAL 12 MONTH <= s.last_at
         AND h.last_at >= h.first_at + INTERVAL 12 MONTH THEN 1 ELSE 0 END) AS BIGINT)
         AS retained
-FROM answers AS a
+FROM nps_answer_months AS a
 CROSS JOIN order_span AS s
 LEFT JOIN history AS h ON a.customer_id = h.customer_id
 LEFT JOIN customer_facts AS cf ON a.customer_id = cf.customer_id
-WHERE a.next_month IS NULL OR a.next_month > a.answer_month
 GROUP BY a.answer_month, a.next_month, a.position, {dims:of:cf}
 ORDER BY a.answer_month, a.next_month;
 
@@ -108,23 +117,13 @@ ORDER BY a.answer_month, a.next_month;
 -- Parameters: none.
 -- Columns: answer_month, next_month, order_month, position, every dimension, revenue.
 CREATE OR REPLACE TABLE nps_latest_revenue AS
-WITH answers AS (
-    SELECT
-        customer_id,
-        CAST(date_trunc('month', answered_at) AS DATE) AS answer_month,
-        CASE WHEN score >= 9 THEN 1 WHEN score >= 7 THEN 2 ELSE 3 END AS position,
-        lead(CAST(date_trunc('month', answered_at) AS DATE))
-            OVER (PARTITION BY customer_id ORDER BY answered_at, score) AS next_month
-    FROM nps
-),
-
-bought AS (
+WITH bought AS (
     SELECT
         customer_id,
         CAST(date_trunc('month', ordered_at) AS DATE) AS order_month,
         sum(revenue) AS revenue
     FROM orders
-    WHERE customer_id IN (SELECT customer_id FROM nps)
+    WHERE customer_id IN (SELECT customer_id FROM nps_answer_months)
     GROUP BY customer_id, CAST(date_trunc('month', ordered_at) AS DATE)
 )
 
@@ -135,10 +134,9 @@ SELECT
     a.position,
     {dims:of:cf},
     sum(b.revenue) AS revenue
-FROM answers AS a
+FROM nps_answer_months AS a
 INNER JOIN bought AS b ON a.customer_id = b.customer_id
 LEFT JOIN customer_facts AS cf ON a.customer_id = cf.customer_id
-WHERE a.next_month IS NULL OR a.next_month > a.answer_month
 GROUP BY a.answer_month, a.next_month, b.order_month, a.position, {dims:of:cf}
 ORDER BY a.answer_month, b.order_month;
 
