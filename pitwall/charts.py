@@ -7,9 +7,12 @@ from contextvars import ContextVar
 import altair as alt
 import pandas as pd
 
+from pitwall import altair_lookup
+
 # Altair validates every axis and encoding as it is created; on a rerun that was a third of
 # the page's time. The specs are still validated once, whole, when a chart is drawn.
 alt.utils.schemapi.disable_debug_mode()
+altair_lookup.install()  # and parses each shorthand ("channel:N") without a class search
 
 # One colour system. Online and offline are always these two. Channels (and any other
 # category: channel groups, segments, regions) take a 20-colour palette that avoids that

@@ -14,7 +14,7 @@ import pytest
 import vl_convert
 from streamlit.testing.v1 import AppTest
 
-from pitwall import charts, formatting
+from pitwall import altair_lookup, charts, formatting
 from pitwall.metrics import METRICS
 from pitwall.navigation import PAGES
 
@@ -143,6 +143,16 @@ def test_a_channel_keeps_its_colour_across_pages(demo):
     assert len(set(a.values())) == len(a)  # no two channels share a colour
     assert not set(a.values()) & set(charts.KIND_COLORS.values())
     assert not set(charts.MODEL_COLORS) & set(charts.KIND_COLORS.values())
+
+
+@pytest.mark.parametrize("page", [p.path for p in PAGES if p.queries])
+def test_charts_read_shorthands_as_altair_does(golden, page, monkeypatch):
+    """pitwall/altair_lookup.py builds Altair's schema lookup once: every chart of every
+    page comes out the same as with Altair's own from_dict."""
+    ours = specs(golden(page, ALL_TIME))
+    monkeypatch.setattr(altair_lookup.schemapi.SchemaBase, "from_dict", altair_lookup.ALTAIRS)
+    theirs = specs(golden(page, ALL_TIME))
+    assert ours and ours == theirs
 
 
 def _cells(at: AppTest) -> list:
