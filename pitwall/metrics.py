@@ -28,9 +28,11 @@ TINY = 1e-9  # a denominator this close to 0 (binary noise of a sum that cancels
 def ratio(numerator, denominator) -> pd.Series:
     """numerator / denominator, empty where the denominator is (about) zero or missing."""
     num = pd.Series(numerator, dtype="float64")
-    den = pd.Series(denominator, dtype="float64", index=num.index)
-    out = num / den.where(den.abs() > TINY)
-    return out.where(np.isfinite(out))
+    den = pd.Series(denominator, dtype="float64", index=num.index).to_numpy()
+    # in numpy: a page divides some forty times per run, and pandas' where costs ten times more
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num.to_numpy() / np.where(np.abs(den) > TINY, den, np.nan)
+    return pd.Series(np.where(np.isfinite(out), out, np.nan), index=num.index)
 
 
 @dataclass(frozen=True)

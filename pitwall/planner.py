@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from pitwall.mmm import INTERVAL, L_MAX, logistic
 
@@ -158,6 +157,8 @@ class Planner:
         if online.any() and smax < 1:
             cons.append({"type": "ineq", "fun": lambda s: smax - s[online].sum(),
                          "jac": lambda s: -online.astype(float)})
+        from scipy.optimize import minimize  # here: the commands that never plan start faster
+
         bounds = list(zip(lower / norm, upper / norm, strict=True))
         best, best_value = None, np.inf
         for x0 in self._starts(start, lower, upper, budget, smin, smax, seed):
