@@ -73,7 +73,7 @@ if ui.page_header(
     )
 
     st.subheader("What each channel returns: modelled against attributed")
-    st.altair_chart(planner_charts.roas_compare(ch), width="stretch")
+    ui.chart(planner_charts.roas_compare(ch))
     st.caption(
         "Dot and bar: modelled ROAS and its 94 % interval. Grey tick: attributed ROAS (Channel "
         "ROI, last touch). Orders a fair or a catalogue brings carry no campaign, so "
@@ -173,7 +173,7 @@ if ui.page_header(
                 f"against {fmt(s['planned'])} from the optimised split.",
                 icon=":material/edit_note:",
             )
-        st.altair_chart(planner_charts.plan_bars(result.table), width="stretch")
+        ui.chart(planner_charts.plan_bars(result.table))
         st.caption(
             "Grey bar: the allowed range; coloured bar: the planned amount; black tick: the "
             "current split. Channels pinned at a limit would move further without it."
@@ -216,10 +216,7 @@ if ui.page_header(
         for col, row in zip(cols, order.iloc[start : start + 3].itertuples(), strict=False):
             curve = curves[curves["channel"] == row.channel]
             col.markdown(f"**{row.channel}** · {row.kind}")
-            col.altair_chart(
-                planner_charts.response_curve(curve, row.kind, row.weekly_spend_now),
-                width="stretch",
-            )
+            ui.chart(planner_charts.response_curve(curve, row.kind, row.weekly_spend_now), col)
 
     st.subheader("Contribution over time")
     st.caption(
@@ -227,7 +224,7 @@ if ui.page_header(
         "marketing: trend, season, controls) and what each channel added, carry-over included."
     )
     weekly = planner_ui.read("weekly")
-    st.altair_chart(planner_charts.contributions(weekly, ch), width="stretch")
+    ui.chart(planner_charts.contributions(weekly, ch))
 
     st.subheader("How well the model fits")
     holdout = fit.get("holdout_mape")
@@ -260,8 +257,8 @@ if ui.page_header(
         border=True,
         help="r̂ near 1.00 (at most 1.01) and no divergences: the chains agree.",
     )
-    st.altair_chart(planner_charts.fit_check(weekly), width="stretch")
-    st.altair_chart(planner_charts.residuals(weekly), width="stretch")
+    ui.chart(planner_charts.fit_check(weekly))
+    ui.chart(planner_charts.residuals(weekly))
     ui.definitions(
         "Modelled ROAS: modelled contribution / spend over the weeks modelled. Marginal ROAS: "
         "what one more euro returns at today's spend. Expected outcomes count what the "

@@ -89,13 +89,11 @@ if ui.page_header(
         left, right = st.columns(2) if leads else (st.container(), None)
         with left:
             st.subheader("Spend")
-            st.altair_chart(charts.metric_bars(roi, "spend", "Spend", "money"), width="stretch")
+            ui.chart(charts.metric_bars(roi, "spend", "Spend", "money"))
         if leads:
             with right:
                 st.subheader("Cost per lead")
-                st.altair_chart(
-                    charts.metric_bars(roi, "cpl", "Cost per lead", "money"), width="stretch"
-                )
+                ui.chart(charts.metric_bars(roi, "cpl", "Cost per lead", "money"))
         st.subheader("Channels")
         ui.table(roi[["channel", "kind", "spend", *leads]], "channel-spend")
         st.subheader("Campaigns")
@@ -104,21 +102,17 @@ if ui.page_header(
         left, right = st.columns(2)
         with left:
             st.subheader("Return on ad spend")
-            st.altair_chart(
-                charts.metric_bars(roi, "roas", "ROAS", ".2f", reference=1.0), width="stretch"
-            )
+            ui.chart(charts.metric_bars(roi, "roas", "ROAS", ".2f", reference=1.0))
         with right:
             st.subheader("Spend against revenue")
-            st.altair_chart(charts.spend_vs_revenue(roi), width="stretch")
+            ui.chart(charts.spend_vs_revenue(roi))
         left, right = st.columns(2)
         with left:
             st.subheader("Cost per lead")
-            st.altair_chart(
-                charts.metric_bars(roi, "cpl", "Cost per lead", "money"), width="stretch"
-            )
+            ui.chart(charts.metric_bars(roi, "cpl", "Cost per lead", "money"))
         with right:
             st.subheader("Customer acquisition cost")
-            st.altair_chart(charts.metric_bars(roi, "cac", "CAC", "money"), width="stretch")
+            ui.chart(charts.metric_bars(roi, "cac", "CAC", "money"))
 
         st.subheader("Channels")
         columns = list(EXPORTS["channel-roi"].columns)
@@ -138,17 +132,13 @@ if ui.page_header(
         labels = [m.label for m in MODELS.values()]
         left, right = st.columns(2)
         with left:
-            st.altair_chart(
-                charts.model_compare(models, "revenue", "Credited revenue", "money", labels),
-                width="stretch",
-            )
+            ui.chart(charts.model_compare(models, "revenue", "Credited revenue", "money", labels))
         with right:
             shifts = models[models["model"] != DEFAULT_MODEL]
-            st.altair_chart(
+            ui.chart(
                 charts.model_compare(
                     shifts, "vs_last", "Credit against last touch", "+.0%", labels
-                ),
-                width="stretch",
+                )
             )
         wide = attribution.side_by_side(models)
         ui.table(
@@ -171,7 +161,7 @@ if ui.page_header(
         st.subheader("Which campaigns bring the revenue")
         ranked, top = views.campaign_pareto(campaigns)
         if len(ranked):
-            st.altair_chart(charts.pareto(ranked), width="stretch")
+            ui.chart(charts.pareto(ranked))
             st.caption(
                 f"{top} of {len(campaigns)} campaigns bring "
                 f"{views.PARETO_SHARE * 100:.0f} % of the credited revenue."
@@ -201,12 +191,10 @@ if ui.page_header(
             left, right = st.columns(2)
             with left:
                 st.subheader("Click-through rate")
-                st.altair_chart(charts.metric_bars(media, "ctr", "CTR", ".2%"), width="stretch")
+                ui.chart(charts.metric_bars(media, "ctr", "CTR", ".2%"))
             with right:
                 st.subheader("Cost per click")
-                st.altair_chart(
-                    charts.metric_bars(media, "cpc", "CPC (€)", ",.2f"), width="stretch"
-                )
+                ui.chart(charts.metric_bars(media, "cpc", "CPC (€)", ",.2f"))
             # the ratios first: on a phone the last columns scroll out of sight
             figures = ["ctr", "cpc", "cpm", "impressions", "clicks", "spend"]
             ui.table(media[["channel", "kind", *figures]], "media-channels")

@@ -58,25 +58,24 @@ if ui.page_header(
         )
     else:
         st.subheader("Retention by cohort")
-        st.altair_chart(charts.retention_heatmap(cohorts), width="stretch")
+        ui.chart(charts.retention_heatmap(cohorts))
         st.caption(
             "Months after the cohort month (calendar months; 0 = the month of acquisition). "
             "Faded cells are periods not yet complete."
         )
         st.subheader("Revenue by cohort and month")
-        st.altair_chart(charts.retention_heatmap(cohorts, "revenue", "money"), width="stretch")
+        ui.chart(charts.retention_heatmap(cohorts, "revenue", "money"))
 
         st.subheader("Cumulative revenue per customer")
-        st.altair_chart(
+        ui.chart(
             charts.curves(
                 views.cumulative_revenue(cohorts), "cumulative", "Revenue per customer", "money"
-            ),
-            width="stretch",
+            )
         )
         if split:
             st.subheader(f"Retention by {SPLITS[split].lower()}")
             curve = q["split"]
-            st.altair_chart(
+            ui.chart(
                 charts.curves(
                     curve.rename(columns={"grp": split}) if split == "kind" else curve,
                     "retention_rate",
@@ -84,8 +83,7 @@ if ui.page_header(
                     "%",
                     color="kind" if split == "kind" else "grp",
                     channels=split == "channel",
-                ),
-                width="stretch",
+                )
             )
             st.caption("Each point pools every shown cohort that has completed that month.")
         st.subheader("The numbers")
@@ -106,7 +104,7 @@ if ui.page_header(
         shown = shown[shown["month"] <= max(economics.HORIZON, 24)].drop(columns="kind")
         shown = shown.rename(columns={"grp": ltv_by})
         st.subheader("Cumulative revenue per acquired customer")
-        st.altair_chart(
+        ui.chart(
             charts.curves(
                 shown.rename(columns={"month": "period"}),
                 "ltv",
@@ -114,8 +112,7 @@ if ui.page_header(
                 "money",
                 color=ltv_by,
                 channels=ltv_by == "channel",
-            ),
-            width="stretch",
+            )
         )
         st.caption(
             "Months since acquisition (each customer's own anniversaries; month k holds what "
@@ -125,17 +122,14 @@ if ui.page_header(
         left, right = st.columns(2)
         with left:
             st.subheader("LTV / CAC")
-            st.altair_chart(
+            ui.chart(
                 charts.metric_bars(
                     econ, "ltv_to_cac", "LTV (12 months) / CAC", ".2f", reference=1.0
-                ),
-                width="stretch",
+                )
             )
         with right:
             st.subheader("Months to pay back CAC")
-            st.altair_chart(
-                charts.metric_bars(econ, "payback_months", "Months", "d"), width="stretch"
-            )
+            ui.chart(charts.metric_bars(econ, "payback_months", "Months", "d"))
             unpaid = acquired.loc[acquired["payback_months"].isna(), "channel"].tolist()
             if unpaid:
                 st.caption(f"Not paid back yet: {', '.join(unpaid)}.")
@@ -145,10 +139,7 @@ if ui.page_header(
     if gained.empty:
         st.info("No completed month after acquisition in these cohorts yet.")
     else:
-        st.altair_chart(
-            charts.period_bars(gained, "revenue_gained", "Revenue gained", "money"),
-            width="stretch",
-        )
+        ui.chart(charts.period_bars(gained, "revenue_gained", "Revenue gained", "money"))
         st.caption(
             f"{extra['extra_customers']:,.1f} more active customer-months: each completed "
             "month after the cohort month keeps that many more points of its cohort (never past "

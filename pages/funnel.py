@@ -45,7 +45,7 @@ if ui.page_header(
         st.info("No leads were created in this period and filter.")
     else:
         st.subheader("Leads reaching each stage")
-        st.altair_chart(charts.funnel_bars(stages), width="stretch")
+        ui.chart(charts.funnel_bars(stages))
         if now_s["worst_stage"] is not None:
             st.caption(
                 f"The biggest drop is into **{now_s['worst_stage']}**: "
@@ -53,11 +53,11 @@ if ui.page_header(
             )
         if by:
             st.subheader(f"By {BREAKDOWNS[by].lower()}")
-            st.altair_chart(charts.funnel_lines(q["split"], BREAKDOWNS[by]), width="stretch")
+            ui.chart(charts.funnel_lines(q["split"], BREAKDOWNS[by]))
         if compare:
             st.subheader(f"This period against the {COMPARISONS[ui.comparison()].lower()}")
             both = views.periods(stages, before, ui.comparison())
-            st.altair_chart(charts.funnel_compare(both), width="stretch")
+            ui.chart(charts.funnel_compare(both))
         st.subheader("The numbers")
         ui.table(stages[list(EXPORTS["funnel"].columns)], "funnel")
     ui.definitions(

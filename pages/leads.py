@@ -35,9 +35,9 @@ if ui.page_header(
                 "No lead says who brought it in: add a `source` column to `leads.csv` "
                 "(marketing, sales, partner, service or other) to compare them."
             )
-        st.altair_chart(lead_charts.win_rate_by_source(q["sources"]), width="stretch")
+        ui.chart(lead_charts.win_rate_by_source(q["sources"]))
         st.caption("Leads created in the period, by who brought them in, online and offline.")
-        st.altair_chart(lead_charts.leads_by_month(q["monthly"]), width="stretch")
+        ui.chart(lead_charts.leads_by_month(q["monthly"]))
         sources = q["sources"][[*EXPORTS["lead-sources"].columns, "customers", "qualified_rate"]]
         ui.table(sources, "lead-sources", formats={"customers": "count"})
 
@@ -60,7 +60,7 @@ if ui.page_header(
                 ),
             ]
         )
-        st.altair_chart(lead_charts.band_win_rates(q["bands"]), width="stretch")
+        ui.chart(lead_charts.band_win_rates(q["bands"]))
         st.caption(
             "Your CRM's score (`leads.score`) as loaded, in 20-point bands; the export "
             "`lead-scores` lists every lead with its band."
@@ -118,7 +118,7 @@ if ui.page_header(
                 "each lead's score most in the model (its input times the input's weight)."
             )
         st.markdown("**Does the score hold? Validation by decile**")
-        st.altair_chart(lead_charts.calibration(q["calibration"]), width="stretch")
+        ui.chart(lead_charts.calibration(q["calibration"]))
         ui.table(
             q["calibration"], "lead-model-calibration",
             formats={"decile": "count", "mean_score": "percent"},

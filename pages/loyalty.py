@@ -56,33 +56,29 @@ if ui.page_header(
         st.info("No NPS answers in this period and filter. Widen the date range.")
     else:
         st.subheader("NPS by month")
-        st.altair_chart(loyalty_charts.nps_months(monthly), width="stretch")
+        ui.chart(loyalty_charts.nps_months(monthly))
         ui.table(monthly[list(EXPORTS["nps"].columns)], "nps")
 
         label = NPS_GROUPS[nps_by]
         st.subheader(f"NPS by {label.lower()}")
         groups = q["groups"]
-        st.altair_chart(
-            loyalty_charts.group_bars(groups, nps_by, "nps", "NPS", "score"), width="stretch"
-        )
+        ui.chart(loyalty_charts.group_bars(groups, nps_by, "nps", "NPS", "score"))
         ui.table(groups, f"nps-by-{nps_by}", labels={nps_by: label})
 
         st.subheader("Are promoters worth more?")
         value = q["value"]
         left, right = st.columns(2)
         with left:
-            st.altair_chart(
+            ui.chart(
                 loyalty_charts.group_bars(
                     value, "group", "revenue_per_customer", "Revenue per customer", "money"
-                ),
-                width="stretch",
+                )
             )
         with right:
-            st.altair_chart(
+            ui.chart(
                 loyalty_charts.group_bars(
                     value, "group", "retention_12m", "Retention (12 months)", "percent"
-                ),
-                width="stretch",
+                )
             )
         ui.table(
             value[[*EXPORTS["nps-value"].columns, "eligible", "retained"]],
@@ -108,16 +104,14 @@ if ui.page_header(
         st.subheader(f"By {label.lower()}")
         left, right = st.columns(2)
         with left:
-            st.altair_chart(
+            ui.chart(
                 loyalty_charts.group_bars(
                     shown, "group", "purchase_frequency", "Orders per customer", "decimal"
-                ),
-                width="stretch",
+                )
             )
         with right:
-            st.altair_chart(
-                loyalty_charts.group_bars(shown, "group", "aov", "Average order value", "money"),
-                width="stretch",
+            ui.chart(
+                loyalty_charts.group_bars(shown, "group", "aov", "Average order value", "money")
             )
         ui.table(
             shown[list(EXPORTS["purchase-frequency"].columns)[1:]],

@@ -39,7 +39,7 @@ if ui.page_header(
         )
     else:
         st.subheader("Online and offline spend per month")
-        st.altair_chart(charts.monthly_spend(monthly, targets, q["events"]), width="stretch")
+        ui.chart(charts.monthly_spend(monthly, targets, q["events"]))
         if not len(targets):
             st.caption("No online-share target loaded (`targets.csv`), so no target line.")
         marked = charts.numbered(q["events"])
@@ -52,12 +52,10 @@ if ui.page_header(
         left, right = st.columns(2)
         with left:
             st.subheader("Budget vs actual per channel")
-            st.altair_chart(
-                charts.budget_vs_actual(views.budget_by_channel(by_channel)), width="stretch"
-            )
+            ui.chart(charts.budget_vs_actual(views.budget_by_channel(by_channel)))
         with right:
             st.subheader("Spend vs budget per month")
-            st.altair_chart(charts.budget_variance_heatmap(by_channel), width="stretch")
+            ui.chart(charts.budget_variance_heatmap(by_channel))
 
         st.subheader(f"Budget pacing, {f.end:%B %Y}")
         if pace["budget"].notna().any():
@@ -79,7 +77,7 @@ if ui.page_header(
             st.caption("No budget for this month, so no pacing.")
 
         st.subheader("Spend by channel group")
-        st.altair_chart(charts.spend_by_group(by_channel), width="stretch")
+        ui.chart(charts.spend_by_group(by_channel))
 
         st.subheader("The numbers")
         ui.table(monthly[list(EXPORTS["spend-balance"].columns)], "spend-balance")

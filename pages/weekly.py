@@ -134,7 +134,7 @@ if ui.page_header("Weekly review"):
         st.subheader("Thirteen weeks")
         for row in report.trend_rows(review):
             for col, chart in zip(st.columns(len(row)), row, strict=True):
-                col.altair_chart(chart, width="stretch")
+                ui.chart(chart, col)
         numbered = charts.numbered(review.events)
         if len(numbered):
             st.caption(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pitwall import charts, controls, formatting, meta, navigation
+from pitwall import chart_spec, charts, controls, formatting, meta, navigation
 from pitwall.dimensions import DIMENSIONS, Dimension
 from pitwall.filters import PAGE_DEFAULT, Filters, preset_range
 from pitwall.metrics import METRICS
@@ -339,6 +339,11 @@ def table(
         mime="text/csv",
         icon=":material/download:",
     )
+
+
+def chart(c, where=None) -> None:
+    """Draw an Altair chart across its container (`where`: a column; the page by default)."""
+    (where or st).vega_lite_chart(chart_spec.spec(c), width="stretch")
 
 
 def definitions(text: str) -> None:

@@ -60,6 +60,35 @@ def fresh_caches():
     st.cache_data.clear()
 
 
+@pytest.fixture
+def drawn_charts(monkeypatch) -> list:
+    """Every Altair chart the app draws during the test (through dashboard.chart), filled as
+    pages run."""
+    from pitwall import chart_spec
+
+    drawn = []
+    convert = chart_spec.spec
+
+    def recording(chart):
+        drawn.append(chart)
+        return convert(chart)
+
+    monkeypatch.setattr(chart_spec, "spec", recording)
+    return drawn
+
+
+def assert_drawn_as_streamlit_would(drawn: list) -> None:
+    """Each chart's spec is st.altair_chart's own conversion of it, which validates the spec
+    against the Vega-Lite schema (pitwall/chart_spec.py converts without that check)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from pitwall import chart_spec
+
+    assert drawn, "no chart was drawn"
+    for chart in list(drawn):  # (a recording spec() adds to drawn)
+        assert chart_spec.spec(chart) == _convert_altair_to_vega_lite_spec(chart)
+
+
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     return GOLDEN

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 from app_server import CHROMIUM, CHROMIUM_ARGS, running_app, sha256
+from conftest import assert_drawn_as_streamlit_would
 from playwright.sync_api import sync_playwright
 from streamlit.testing.v1 import AppTest
 
@@ -72,9 +73,11 @@ def _plan_frame(at: AppTest) -> pd.DataFrame:
     return frames[0]
 
 
-def test_page_shows_the_stored_fit_without_fitting(fitted_copy):
+def test_page_shows_the_stored_fit_without_fitting(fitted_copy, drawn_charts):
     before = sha256(fitted_copy)
     at = _ok(open_planner())
+    assert len(drawn_charts) == len(at.get("vega_lite_chart"))
+    assert_drawn_as_streamlit_would(drawn_charts)  # and valid Vega-Lite
     assert [t.value for t in at.title] == ["Budget planner"]
     tables = [d.value for d in at.dataframe]
     channels = next(t for t in tables if "marginal_roas" in t.columns)

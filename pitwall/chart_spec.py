@@ -1,0 +1,43 @@
+"""A chart's Vega-Lite spec as `st.altair_chart` makes it, less the schema validation.
+
+`st.altair_chart` converts with Altair's `to_dict()`, which checks the whole spec against
+the Vega-Lite schema on every run: about a fifth of a page's rerun. A chart's shape does not
+change from run to run, only its data, so the app converts without that check, and
+tests/test_presentation.py holds every chart of every page to `st.altair_chart`'s own
+conversion, validation included. The data go as Arrow IPC, named by their content, the way
+Streamlit names them.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import nullcontext
+
+import altair as alt
+from streamlit import dataframe_util
+from streamlit.util import calc_hash
+
+# Altair's theme and data transformer are process-wide: one conversion at a time sets them.
+_lock = threading.Lock()
+
+
+def _to_arrow(data, datasets: dict) -> dict:
+    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = calc_hash(payload)
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register("pitwall_arrow", _to_arrow)
+
+
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The spec to hand `st.vega_lite_chart` for `chart`, its data under "datasets"."""
+    datasets: dict = {}
+    with _lock:
+        # Streamlit draws with its own theme: Altair's default one would fix 300 px sizes
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable("pitwall_arrow", datasets=datasets):
+            out = chart.to_dict(validate=False)
+    out["datasets"] = {**out.get("datasets", {}), **datasets}
+    return out
