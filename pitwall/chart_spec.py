@@ -10,15 +10,13 @@ Streamlit names them.
 
 from __future__ import annotations
 
-import threading
 from contextlib import nullcontext
 
 import altair as alt
 from streamlit import dataframe_util
 from streamlit.util import calc_hash
 
-# Altair's theme and data transformer are process-wide: one conversion at a time sets them.
-_lock = threading.Lock()
+from pitwall.charts import CONVERTING
 
 
 def _to_arrow(data, datasets: dict) -> dict:
@@ -34,7 +32,7 @@ alt.data_transformers.register("pitwall_arrow", _to_arrow)
 def spec(chart: alt.TopLevelMixin) -> dict:
     """The spec to hand `st.vega_lite_chart` for `chart`, its data under "datasets"."""
     datasets: dict = {}
-    with _lock:
+    with CONVERTING:
         # Streamlit draws with its own theme: Altair's default one would fix 300 px sizes
         theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
         with theme, alt.data_transformers.enable("pitwall_arrow", datasets=datasets):

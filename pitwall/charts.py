@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextvars import ContextVar
 
 import altair as alt
@@ -13,6 +14,9 @@ from pitwall import altair_lookup
 # the page's time. The specs are still validated once, whole, when a chart is drawn.
 alt.utils.schemapi.disable_debug_mode()
 altair_lookup.install()  # and parses each shorthand ("channel:N") without a class search
+# Altair's theme and data transformer are process-wide settings: the app (chart_spec.spec)
+# and the report (report.svg) each convert a chart holding this, so neither sees the other's.
+CONVERTING = threading.Lock()
 
 # One colour system. Online and offline are always these two. Channels (and any other
 # category: channel groups, segments, regions) take a 20-colour palette that avoids that

@@ -193,8 +193,10 @@ def svg(chart: alt.TopLevelMixin) -> Markup:
     # Vega measures labels in the font they are drawn in (so none runs past the chart's
     # edge), with a little room on the sides for the PDF's rendering of the same font
     sized = chart.configure(font=FONT).properties(padding={"left": 12, "right": 12})
+    with charts.CONVERTING:
+        spec = sized.to_dict()
     # vl-convert writes the text of data values escaped; the markup is ours
-    return Markup(vl_convert.vegalite_to_svg(sized.to_dict(), vl_version=_VL_VERSION))
+    return Markup(vl_convert.vegalite_to_svg(spec, vl_version=_VL_VERSION))
 
 
 def bold(text: str) -> Markup:
