@@ -1,11 +1,10 @@
 """A chart's Vega-Lite spec as `st.altair_chart` makes it, less the schema validation.
 
 `st.altair_chart` converts with Altair's `to_dict()`, which checks the whole spec against
-the Vega-Lite schema on every run: about a fifth of a page's rerun. A chart's shape does not
-change from run to run, only its data, so the app converts without that check, and
-tests/test_presentation.py holds every chart of every page to `st.altair_chart`'s own
-conversion, validation included. The data go as Arrow IPC, named by their content, the way
-Streamlit names them.
+the Vega-Lite schema on every run: about a fifth of a page's rerun. The app converts without
+that check; tests/test_presentation.py holds every chart of every page (on the demo) to
+`st.altair_chart`'s own conversion, validation included. The data go as Arrow IPC, named
+by their content, the way Streamlit names them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pandas as pd
 from pitwall import altair_lookup
 
 # Altair validates every axis and encoding as it is created; on a rerun that was a third of
-# the page's time. The specs are still validated once, whole, when a chart is drawn.
+# the page's time. The tests validate every page's whole specs instead (chart_spec.py).
 alt.utils.schemapi.disable_debug_mode()
 altair_lookup.install()  # and parses each shorthand ("channel:N") without a class search
 # Altair's theme and data transformer are process-wide settings: the app (chart_spec.spec)

@@ -62,31 +62,32 @@ def fresh_caches():
 
 @pytest.fixture
 def drawn_charts(monkeypatch) -> list:
-    """Every Altair chart the app draws during the test (through dashboard.chart), filled as
-    pages run."""
+    """Every Altair chart the app draws during the test (through dashboard.chart), with the
+    spec it was drawn from, filled as pages run."""
+    import copy
+
     from pitwall import chart_spec
 
     drawn = []
     convert = chart_spec.spec
 
     def recording(chart):
-        drawn.append(chart)
-        return convert(chart)
+        spec = convert(chart)
+        drawn.append((chart, copy.deepcopy(spec)))  # Streamlit moves the data out of spec
+        return spec
 
     monkeypatch.setattr(chart_spec, "spec", recording)
     return drawn
 
 
 def assert_drawn_as_streamlit_would(drawn: list) -> None:
-    """Each chart's spec is st.altair_chart's own conversion of it, which validates the spec
-    against the Vega-Lite schema (pitwall/chart_spec.py converts without that check)."""
+    """Each chart was drawn from st.altair_chart's own conversion of it, which validates the
+    spec against the Vega-Lite schema (pitwall/chart_spec.py converts without that check)."""
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-    from pitwall import chart_spec
-
     assert drawn, "no chart was drawn"
-    for chart in list(drawn):  # (a recording spec() adds to drawn)
-        assert chart_spec.spec(chart) == _convert_altair_to_vega_lite_spec(chart)
+    for chart, spec in drawn:
+        assert spec == _convert_altair_to_vega_lite_spec(chart)
 
 
 @pytest.fixture(scope="session")
