@@ -204,11 +204,15 @@ def _value(metric: str, measures: dict) -> float:
     return float(m.compute(pd.DataFrame([measures])).iloc[0])
 
 
+def _months(df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The rows of the period's months (the target tables are read whole, once per page)."""
+    return queries.rows_between(df, "month", period.months[0], period.months[-1])
+
+
 def _targets(con, period: Period) -> pd.DataFrame:
     """The period's targets, one row per metric and scope: a month's as loaded; a quarter's
     summed over its months (averaged for a ratio) when every month has one."""
-    params = {"start": period.months[0], "end": period.months[-1]}
-    df = queries.run(con, "targets/targets", params)
+    df = _months(queries.run(con, "targets/targets"), period)
     keys = ["metric", "channel", "kind", "channel_kind"]
     if df.empty:
         return pd.DataFrame(columns=keys + ["target"])
@@ -225,7 +229,7 @@ def _targets(con, period: Period) -> pd.DataFrame:
 def _budgets(con, period: Period, f: Filters) -> list[dict]:
     """Spend against budget where spend has no target: the whole business (no filter) or
     each picked channel, when every month of the period has a budget."""
-    df = queries.run(con, "targets/budgets", {"start": period.months[0], "end": period.months[-1]})
+    df = _months(queries.run(con, "targets/budgets"), period)
     scopes = [(ch, None) for ch in f.channels] if f.channels else [(None, f.kind)]
     out = []
     for channel, kind in scopes:

@@ -546,12 +546,29 @@ TARGET_METRICS = (
 DIRECTIONS = {"more": "more is better", "less": "less is better", "target": "on target"}
 
 
+class _Columns:
+    """A frame's columns with the metrics derived so far in front (LTV:CAC reads CAC)."""
+
+    def __init__(self, frame: pd.DataFrame, derived: dict):
+        self.frame, self.derived = frame, derived
+
+    def __getitem__(self, name: str):
+        return self.derived[name] if name in self.derived else self.frame[name]
+
+
 def derive(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Add the derived metrics `names` to a frame that holds their base measures."""
-    out = frame.copy()
+    derived: dict = {}
     for name in names:
-        out[name] = METRICS[name].compute(out)
-    return out
+        derived[name] = METRICS[name].compute(_Columns(frame, derived))
+    out = frame.copy()
+    for name in [n for n in derived if n in frame.columns]:
+        out[name] = derived.pop(name)  # replaced where it stands
+    if not derived:
+        return out
+    # added in one step: pandas rebuilds the column index for every column set one by one
+    added = pd.DataFrame({k: np.asarray(v) for k, v in derived.items()}, index=frame.index)
+    return pd.concat([out, added], axis=1)
 
 
 def derive_funnel(frame: pd.DataFrame) -> pd.DataFrame:

@@ -98,3 +98,29 @@ def run(con, name: str, params: dict | None = None, group: str | None = None) ->
     if key not in answers:
         answers[key] = con.execute(text, bound).df()
     return answers[key].copy()
+
+
+def run_within(con, name: str, params: dict, column: str) -> pd.DataFrame:
+    """run() for a query whose rows each answer one value of `column` (a date) from that
+    value's own data between $start and $end, so that its answer for a narrower range is
+    the same rows: within a query set, a range inside one already read is cut from that
+    answer (the weekly review's 13 weeks serve its alerts' 9)."""
+    answers = _MEMO.get()
+    if answers is None:
+        return run(con, name, params)
+    rest = {k: v for k, v in params.items() if k not in ("start", "end")}
+    key = ("within", name, column, json.dumps(rest, sort_keys=True, default=repr))
+    start, end = params["start"], params["end"]
+    for (first, last), frame in answers.get(key, ()):
+        if first <= start and end <= last:
+            return rows_between(frame, column, start, end)
+    frame = run(con, name, params)
+    answers.setdefault(key, []).append(((start, end), frame.copy()))
+    return frame
+
+
+def rows_between(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    """The rows whose date in `column` lies in start..end (inclusive), renumbered."""
+    days = pd.to_datetime(frame[column])
+    inside = (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    return frame[inside.to_numpy()].reset_index(drop=True)

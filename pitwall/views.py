@@ -527,7 +527,8 @@ def weekly(con, f: Filters) -> pd.DataFrame:
     first, last = weeks.monday_of(f.start), weeks.monday_of(f.end)
     params = replace(f, start=first, end=weeks.sunday(last)).params()
     params["lookback_days"] = DEFAULT_LOOKBACK  # revenue is credited as Channel ROI's default
-    df = queries.run(con, rollups.query("weekly/measures", DEFAULT_LOOKBACK), params)
+    name = rollups.query("weekly/measures", DEFAULT_LOOKBACK)
+    df = queries.run_within(con, name, params, "week")
     every = pd.DatetimeIndex(pd.date_range(first, last, freq="7D"), name="week")
     df["week"] = pd.to_datetime(df["week"])
     df = df.set_index("week").reindex(every, fill_value=0).reset_index()

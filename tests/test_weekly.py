@@ -509,6 +509,47 @@ def test_w16_trend_frame(golden_con):
     assert df["spend"].iloc[-1] == r.now["spend"] and df["spend"].iloc[-2] == r.before["spend"]
 
 
+@pytest.mark.parametrize(
+    ("f", "spend"),  # W08..W12 by hand (the event table above)
+    [
+        (Filters(), [30, 220, 40, 150, 60]),
+        (Filters(channels=("social",)), [30, 0, 40, 0, 0]),
+        (Filters(kind="offline"), [0, 150, 0, 120, 0]),
+    ],
+)
+def test_weeks_inside_weeks_already_read_are_cut_from_them(golden_con, f, spend):
+    """Within a query set, views.weekly over weeks inside a range already read takes those
+    weeks' rows from it (queries.run_within) and equals its own query's answer; a range that
+    reaches outside is read anew."""
+    from pitwall import queries
+
+    reads = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(golden_con, name)
+
+        def execute(self, text, params=None):
+            reads.append(text)
+            return golden_con.execute(text, params)
+
+    con = Counting()
+    wide = replace(f, start=D(2025, 1, 20), end=D(2025, 4, 20))  # W04..W16
+    inner = replace(f, start=D(2025, 2, 17), end=D(2025, 3, 23))  # W08..W12
+    outside = replace(f, start=D(2025, 1, 6), end=D(2025, 2, 2))  # W02..W05
+    alone = {k: views.weekly(golden_con, g) for k, g in (("inner", inner), ("out", outside))}
+    with queries.memo():
+        views.weekly(con, wide)
+        assert len(reads) == 1
+        cut = views.weekly(con, inner)
+        assert len(reads) == 1  # no query: the rows of W08..W12 of the first answer
+        pd.testing.assert_frame_equal(cut, alone["inner"])
+        assert list(cut["spend"]) == spend
+        again = views.weekly(con, outside)
+        assert len(reads) == 2
+        pd.testing.assert_frame_equal(again, alone["out"])
+
+
 def test_quiet_weeks_are_zero(golden_con):
     # W02's thirteen weeks: 2024-10-14 .. 2025-01-06; the first eleven hold nothing.
     r = weekly.review(golden_con, W02)

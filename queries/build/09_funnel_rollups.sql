@@ -67,8 +67,9 @@ ORDER BY grain, day;
 
 -- stage_durations: each stage entry's exact time in the stage, sorted by (position,
 -- whole_days), so the median's query reads only the one or two whole days that hold the
--- middle of funnel_entries' histogram (the row groups of other days are skipped). One row
--- per entry, but never scanned whole.
+-- middle of funnel_entries' histogram (the row groups of other days are skipped), and
+-- within them by in_stage: a list gathered from sorted rows sorts in about half the time.
+-- One row per entry, but never scanned whole.
 -- Grain: one row per stage entry followed by a later one. Parameters: none.
 -- Columns: position, whole_days, day (created_at's), every dimension, in_stage (days).
 CREATE OR REPLACE TABLE stage_durations AS
@@ -80,4 +81,4 @@ SELECT
     next_days - days AS in_stage
 FROM lead_stage_entries
 WHERE next_days IS NOT NULL
-ORDER BY position, whole_days;
+ORDER BY position, whole_days, in_stage;

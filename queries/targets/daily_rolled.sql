@@ -12,60 +12,40 @@ WITH cc AS (
     WHERE {picked:campaign::-kind}
 ),
 
-spent AS (
-    SELECT s.date AS day, cc.channel, cc.kind, sum(s.amount) AS spend
+rows AS (
+    -- every source's rows in one list, summed once below (cheaper to plan and run than one
+    -- aggregate per source joined on the keys); a key is there when any source has a row
+    SELECT s.date AS day, cc.channel, cc.kind, s.amount AS spend, 0.0 AS revenue,
+        0 AS leads, 0 AS new_customers, 0 AS deals_won
     FROM spend AS s
     INNER JOIN cc ON s.campaign_id = cc.campaign_id
     WHERE s.date BETWEEN $start AND $end
-    GROUP BY s.date, cc.channel, cc.kind
-),
-
-credited AS (
-    SELECT c.day, cc.channel, cc.kind, sum(c.revenue) AS revenue
+    UNION ALL
+    SELECT c.day, cc.channel, cc.kind, 0.0, c.revenue, 0, 0, 0
     FROM campaign_credits AS c
     INNER JOIN cc ON c.campaign_id = cc.campaign_id
     WHERE c.grain = 'day' AND c.model = 'last' AND c.day BETWEEN $start AND $end
-    GROUP BY c.day, cc.channel, cc.kind
-),
-
-counted AS (
-    SELECT
-        n.day, cc.channel, cc.kind,
-        sum(n.leads) AS leads,
-        sum(n.new_customers) AS new_customers
+    UNION ALL
+    SELECT n.day, cc.channel, cc.kind, 0.0, 0.0, n.leads, n.new_customers, 0
     FROM campaign_days AS n
     INNER JOIN cc ON n.campaign_id = cc.campaign_id
     WHERE n.grain = 'day' AND n.day BETWEEN $start AND $end
-    GROUP BY n.day, cc.channel, cc.kind
-),
-
-won AS (
-    SELECT day, channel, kind, sum(deals_won) AS deals_won
+      AND (n.leads > 0 OR n.new_customers > 0)
+    UNION ALL
+    SELECT day, channel, kind, 0.0, 0.0, 0, 0, deals_won
     FROM won_days
     WHERE day BETWEEN $start AND $end AND {picked:lead::-kind}
-    GROUP BY day, channel, kind
-),
-
-keys AS (
-    SELECT day, channel, kind FROM spent
-    UNION SELECT day, channel, kind FROM credited
-    UNION SELECT day, channel, kind FROM counted WHERE leads > 0
-    UNION SELECT day, channel, kind FROM counted WHERE new_customers > 0
-    UNION SELECT day, channel, kind FROM won
 )
 
 SELECT
-    k.day,
-    k.channel,
-    k.kind,
-    coalesce(s.spend, 0) AS spend,
-    coalesce(r.revenue, 0) AS revenue,
-    CAST(coalesce(n.leads, 0) AS BIGINT) AS leads,
-    CAST(coalesce(n.new_customers, 0) AS BIGINT) AS new_customers,
-    CAST(coalesce(d.deals_won, 0) AS BIGINT) AS deals_won
-FROM keys AS k
-LEFT JOIN spent AS s USING (day, channel, kind)
-LEFT JOIN credited AS r USING (day, channel, kind)
-LEFT JOIN counted AS n USING (day, channel, kind)
-LEFT JOIN won AS d USING (day, channel, kind)
-ORDER BY k.day, k.channel;
+    day,
+    channel,
+    kind,
+    sum(spend) AS spend,
+    sum(revenue) AS revenue,
+    CAST(sum(leads) AS BIGINT) AS leads,
+    CAST(sum(new_customers) AS BIGINT) AS new_customers,
+    CAST(sum(deals_won) AS BIGINT) AS deals_won
+FROM rows
+GROUP BY day, channel, kind
+ORDER BY day, channel;

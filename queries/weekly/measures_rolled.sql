@@ -17,75 +17,50 @@ shown AS (
     SELECT campaign_id FROM cc WHERE {picked:channel::+kind}
 ),
 
-spent AS (
+rows AS (
+    -- every source's rows in one list, summed once below (cheaper to plan and run than one
+    -- aggregate per source joined on the keys); a key is there when any source has a row
     SELECT
-        date_trunc('week', s.date) AS week,
-        sum(s.amount) FILTER (WHERE {picked:channel:cc:+kind}) AS spend,
-        sum(s.amount) FILTER (WHERE cc.kind = 'online') AS online_spend,
-        sum(s.amount) AS all_spend
+        s.date AS day,
+        CASE WHEN {picked:channel:cc:+kind} THEN s.amount END AS spend,
+        CASE WHEN cc.kind = 'online' THEN s.amount END AS online_spend,
+        s.amount AS all_spend,
+        NULL AS revenue, NULL AS leads, NULL AS new_customers, NULL AS deals_won,
+        NULL AS buyers
     FROM spend AS s
     INNER JOIN cc ON s.campaign_id = cc.campaign_id
     WHERE s.date BETWEEN $start AND $end
-    GROUP BY ALL
-),
-
-credited AS (
+    UNION ALL
     -- last-touch revenue, as Channel ROI credits it by default
-    SELECT date_trunc('week', day) AS week, sum(revenue) AS revenue
+    SELECT day, NULL, NULL, NULL, revenue, NULL, NULL, NULL, NULL
     FROM campaign_credits
     WHERE grain = 'day' AND model = 'last' AND day BETWEEN $start AND $end
       AND campaign_id IN (SELECT campaign_id FROM shown)
-    GROUP BY date_trunc('week', day)
-),
-
-counted AS (
-    SELECT
-        date_trunc('week', day) AS week,
-        sum(leads) AS leads,
-        sum(new_customers) AS new_customers
+    UNION ALL
+    SELECT day, NULL, NULL, NULL, NULL, leads, new_customers, NULL, NULL
     FROM campaign_days
-    WHERE grain = 'day' AND day BETWEEN $start AND $end
+    WHERE grain = 'day' AND day BETWEEN $start AND $end AND (leads > 0 OR new_customers > 0)
       AND campaign_id IN (SELECT campaign_id FROM shown)
-    GROUP BY date_trunc('week', day)
-),
-
-won AS (
-    SELECT date_trunc('week', day) AS week, sum(deals_won) AS deals_won
+    UNION ALL
+    SELECT day, NULL, NULL, NULL, NULL, NULL, NULL, deals_won, NULL
     FROM won_days
     WHERE day BETWEEN $start AND $end AND {picked:lead}
-    GROUP BY date_trunc('week', day)
-),
-
-active AS (
-    SELECT week, sum(buyers) AS buyers
+    UNION ALL
+    SELECT week, NULL, NULL, NULL, NULL, NULL, NULL, NULL, buyers
     FROM buyer_weeks
     WHERE week BETWEEN $start AND $end AND {picked:customer}
-    GROUP BY week
-),
-
-weeks AS (
-    SELECT week FROM spent
-    UNION SELECT week FROM credited
-    UNION SELECT week FROM counted WHERE leads > 0
-    UNION SELECT week FROM counted WHERE new_customers > 0
-    UNION SELECT week FROM won
-    UNION SELECT week FROM active
 )
 
 SELECT
-    CAST(w.week AS DATE) AS week,
-    coalesce(s.spend, 0) AS spend,
-    coalesce(s.online_spend, 0) AS online_spend,
-    coalesce(s.all_spend, 0) AS all_spend,
-    coalesce(r.revenue, 0) AS revenue,
-    CAST(coalesce(n.leads, 0) AS BIGINT) AS leads,
-    CAST(coalesce(n.new_customers, 0) AS BIGINT) AS new_customers,
-    CAST(coalesce(d.deals_won, 0) AS BIGINT) AS deals_won,
-    CAST(coalesce(c.buyers, 0) AS BIGINT) AS buyers
-FROM weeks AS w
-LEFT JOIN spent AS s ON w.week = s.week
-LEFT JOIN credited AS r ON w.week = r.week
-LEFT JOIN counted AS n ON w.week = n.week
-LEFT JOIN won AS d ON w.week = d.week
-LEFT JOIN active AS c ON w.week = c.week
-ORDER BY w.week;
+    CAST(date_trunc('week', day) AS DATE) AS week,
+    coalesce(sum(spend), 0) AS spend,
+    coalesce(sum(online_spend), 0) AS online_spend,
+    coalesce(sum(all_spend), 0) AS all_spend,
+    coalesce(sum(revenue), 0) AS revenue,
+    CAST(coalesce(sum(leads), 0) AS BIGINT) AS leads,
+    CAST(coalesce(sum(new_customers), 0) AS BIGINT) AS new_customers,
+    CAST(coalesce(sum(deals_won), 0) AS BIGINT) AS deals_won,
+    CAST(coalesce(sum(buyers), 0) AS BIGINT) AS buyers
+FROM rows
+GROUP BY date_trunc('week', day)
+ORDER BY week;
