@@ -90,6 +90,21 @@ def assert_drawn_as_streamlit_would(drawn: list) -> None:
         assert spec == _convert_altair_to_vega_lite_spec(chart)
 
 
+class CountingConnection:
+    """A DuckDB connection that records every statement it runs (`reads`: text and
+    parameters), for tests of what a query set reads."""
+
+    def __init__(self, con):
+        self.con, self.reads = con, []
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+    def execute(self, text, params=None):
+        self.reads.append((text, repr(params)))
+        return self.con.execute(text, params)
+
+
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     return GOLDEN

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CountingConnection
 
 from pitwall.bench import PAGE_QUERIES
 from pitwall.filters import Filters
@@ -91,18 +92,8 @@ def test_a_query_set_reads_a_shared_query_once(golden_con, monkeypatch):
     once (queries.memo), and a view changing its frame does not change the other's."""
     from pitwall import navigation
 
-    reads = []
-    real = golden_con.execute
-
-    class Counting:
-        def __getattr__(self, name):
-            return getattr(golden_con, name)
-
-        def execute(self, text, params=None):
-            reads.append((text, repr(params)))
-            return real(text, params)
-
-    con = Counting()
+    con = CountingConnection(golden_con)
+    reads = con.reads
     f = Filters(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
     calls = navigation.BY_PATH["channel_roi"].queries(f)
     alone = {k: navigation.run(con, c) for k, c in calls.items()}

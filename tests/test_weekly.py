@@ -73,6 +73,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
+from conftest import CountingConnection
 
 from pitwall import highlights, views, weekly, weeks
 from pitwall.filters import FilterError, Filters
@@ -523,17 +524,8 @@ def test_weeks_inside_weeks_already_read_are_cut_from_them(golden_con, f, spend)
     reaches outside is read anew."""
     from pitwall import queries
 
-    reads = []
-
-    class Counting:
-        def __getattr__(self, name):
-            return getattr(golden_con, name)
-
-        def execute(self, text, params=None):
-            reads.append(text)
-            return golden_con.execute(text, params)
-
-    con = Counting()
+    con = CountingConnection(golden_con)
+    reads = con.reads
     wide = replace(f, start=D(2025, 1, 20), end=D(2025, 4, 20))  # W04..W16
     inner = replace(f, start=D(2025, 2, 17), end=D(2025, 3, 23))  # W08..W12
     outside = replace(f, start=D(2025, 1, 6), end=D(2025, 2, 2))  # W02..W05
